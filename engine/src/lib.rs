@@ -1,0 +1,1 @@
+//! Cairn engine: durable execution of ASL state machines.

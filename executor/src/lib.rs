@@ -1,0 +1,1 @@
+//! Task execution: functions and Lambda-shaped resources.

@@ -1,0 +1,1 @@
+//! The state machine as `petgraph` graphs, one per scope, with labelled edges.

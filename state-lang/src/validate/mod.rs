@@ -1,0 +1,1 @@
+//! Whole-machine checks that need the complete model (reachability, termination, scopes).

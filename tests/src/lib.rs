@@ -1,0 +1,1 @@
+//! Shared code of the integration tests: the conformance comparator and case runner.
