@@ -4,15 +4,15 @@ use crate::env::Entropy;
 use crate::failure::StatesError;
 use crate::model::{Catcher, JitterStrategy, Retrier};
 
-/// Does `ErrorEquals` match `error`? `States.ALL` matches everything but the terminal errors
-/// (`States.Runtime`, `States.DataLimitExceeded`); `States.TaskFailed` matches everything a Task can
-/// raise except `States.Timeout` and those terminal errors.
+/// Does `ErrorEquals` match `error`? `States.ALL` matches everything but `States.Runtime`, which AWS
+/// never retries or catches through a wildcard; `States.TaskFailed` matches everything a Task can
+/// raise except `States.Timeout` and `States.Runtime`.
 pub fn error_matches(error_equals: &[String], error: &str) -> bool {
     error_equals.iter().any(|e| {
         if e == error {
             return true;
         }
-        let terminal = error == StatesError::Runtime.as_str() || error == StatesError::DataLimitExceeded.as_str();
+        let terminal = error == StatesError::Runtime.as_str();
         match e.as_str() {
             "States.ALL" => !terminal,
             "States.TaskFailed" => !terminal && error != StatesError::Timeout.as_str(),
@@ -106,12 +106,12 @@ mod tests {
     }
 
     #[test]
-    fn states_all_does_not_match_terminal_errors() {
+    fn states_all_does_not_match_runtime_errors() {
         let all = vec!["States.ALL".to_string()];
         assert!(error_matches(&all, "MyError"));
         assert!(error_matches(&all, "States.Timeout"));
         assert!(!error_matches(&all, "States.Runtime"));
-        assert!(!error_matches(&all, "States.DataLimitExceeded"));
+        assert!(error_matches(&all, "States.DataLimitExceeded"));
         assert!(error_matches(&["States.Runtime".to_string()], "States.Runtime"));
     }
 

@@ -73,6 +73,9 @@ pub enum Dynamic<T> {
     Jsonata(JsonataExpr),
 }
 
+/// The model is built once per definition and read many times, so the size difference between
+/// variants costs nothing worth an extra indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum StateKind {
     Pass(Pass),

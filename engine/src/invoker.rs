@@ -1,0 +1,37 @@
+//! The seam between the engine and whatever runs Task work: the engine hands a [`TaskCall`] to a
+//! [`TaskInvoker`] (implemented by the executor crate) after the call is committed, and feeds the
+//! outcome back as a signal.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::Value;
+use state_lang::Failure;
+
+pub use crate::interp::TaskCall;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Who is calling: enough for a function to know the execution and for ARNs to be built.
+#[derive(Debug, Clone)]
+pub struct InvokeContext {
+    pub execution_arn: String,
+    pub region: String,
+    pub account: String,
+}
+
+/// Runs one attempt of a task. Timeouts are the engine's; retries are the engine's.
+pub trait TaskInvoker: Send + Sync + 'static {
+    fn invoke(&self, call: TaskCall, ctx: InvokeContext) -> BoxFuture<'static, Result<Value, Failure>>;
+}
+
+/// An invoker that knows no resource: every task fails with a clear error.
+pub struct NoInvoker;
+
+impl TaskInvoker for NoInvoker {
+    fn invoke(&self, call: TaskCall, _ctx: InvokeContext) -> BoxFuture<'static, Result<Value, Failure>> {
+        Box::pin(async move {
+            Err(Failure::new("States.Runtime", format!("No task runtime is configured for resource '{}'", call.resource)))
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! One running execution: receives signals, advances the interpreter, commits, then acts.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use state_lang::StateMachine;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::{Engine, RngEntropy};
+use crate::interp::{Command, ExecState, Interpreter, Signal, Step};
+use crate::invoker::InvokeContext;
+use crate::store::{Commit, ExecutionRecord};
+
+pub(super) struct Actor {
+    engine: Engine,
+    machine: Arc<StateMachine>,
+    state: ExecState,
+    record: ExecutionRecord,
+    tx: mpsc::UnboundedSender<Signal>,
+    entropy: RngEntropy,
+    done: watch::Sender<bool>,
+    tasks: HashMap<u64, JoinHandle<()>>,
+    timers: HashMap<u64, JoinHandle<()>>,
+    /// Virtual-time timers (time scale 0): fired in due order whenever nothing else is pending.
+    virtual_timers: BinaryHeap<Reverse<(DateTime<Utc>, u64)>>,
+    /// The execution's notion of now, which runs ahead of the clock in virtual time.
+    virtual_now: Option<DateTime<Utc>>,
+}
+
+impl Actor {
+    pub(super) fn new(
+        engine: Engine,
+        machine: Arc<StateMachine>,
+        state: ExecState,
+        record: ExecutionRecord,
+        tx: mpsc::UnboundedSender<Signal>,
+        entropy: RngEntropy,
+        done: watch::Sender<bool>,
+    ) -> Self {
+        Actor {
+            engine,
+            machine,
+            state,
+            record,
+            tx,
+            entropy,
+            done,
+            tasks: HashMap::new(),
+            timers: HashMap::new(),
+            virtual_timers: BinaryHeap::new(),
+            virtual_now: None,
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        let real = self.engine.now();
+        match self.virtual_now {
+            Some(v) if v > real => v,
+            _ => real,
+        }
+    }
+
+    pub(super) async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Signal>, first: Vec<Command>) {
+        self.act(first);
+        while !self.state.status.is_terminal() {
+            let signal = match rx.try_recv() {
+                Ok(s) => s,
+                Err(_) if self.tasks.is_empty() && !self.virtual_timers.is_empty() => {
+                    let Some(Reverse((due, id))) = self.virtual_timers.pop() else { break };
+                    self.virtual_now = Some(due.max(self.now()));
+                    Signal::Timer { id }
+                }
+                Err(_) => match rx.recv().await {
+                    Some(s) => s,
+                    None => break,
+                },
+            };
+            if let Signal::TaskSucceeded { id, .. } | Signal::TaskFailed { id, .. } = &signal {
+                self.tasks.remove(id);
+            }
+            if let Signal::Timer { id } = &signal {
+                self.timers.remove(id);
+            }
+            let now = self.now();
+            let step = Interpreter::resume(&self.machine, &mut self.state, signal, now, &self.entropy);
+            if !self.commit(step, now).await {
+                break;
+            }
+        }
+        for (_, h) in self.tasks.drain() {
+            h.abort();
+        }
+        for (_, h) in self.timers.drain() {
+            h.abort();
+        }
+        self.engine.finished(&self.record.arn);
+        let _ = self.done.send(true);
+    }
+
+    /// Commits a step, then carries out its commands. `false` when the store refused.
+    async fn commit(&mut self, step: Step, now: DateTime<Utc>) -> bool {
+        if let Some(t) = &step.terminal {
+            self.record.apply_terminal(t, now);
+        }
+        if step.events.is_empty() && step.terminal.is_none() && step.commands.is_empty() {
+            return true;
+        }
+        let c = Commit { record: &self.record, state: &self.state, events: &step.events };
+        if let Err(e) = self.engine.inner.store.commit(c).await {
+            tracing::error!(execution = %self.record.arn, error = %e, "commit failed; execution left for recovery");
+            return false;
+        }
+        self.act(step.commands);
+        true
+    }
+
+    fn act(&mut self, commands: Vec<Command>) {
+        let scale = self.engine.inner.config.time_scale;
+        for c in commands {
+            match c {
+                Command::Invoke(call) => {
+                    let id = call.id;
+                    let ctx = InvokeContext {
+                        execution_arn: self.record.arn.clone(),
+                        region: self.engine.inner.config.region.clone(),
+                        account: self.engine.inner.config.account.clone(),
+                    };
+                    let fut = self.engine.inner.invoker.invoke(call, ctx);
+                    let tx = self.tx.clone();
+                    let h = tokio::spawn(async move {
+                        let signal = match fut.await {
+                            Ok(output) => Signal::TaskSucceeded { id, output },
+                            Err(failure) => Signal::TaskFailed { id, failure },
+                        };
+                        let _ = tx.send(signal);
+                    });
+                    self.tasks.insert(id, h);
+                }
+                Command::CancelTask { id } => {
+                    if let Some(h) = self.tasks.remove(&id) {
+                        h.abort();
+                    }
+                }
+                Command::Timer { id, due } => {
+                    if scale.is_virtual() {
+                        self.virtual_timers.push(Reverse((due, id)));
+                        continue;
+                    }
+                    let secs = (due - self.now()).num_milliseconds().max(0) as f64 / 1000.0;
+                    let delay = scale.real_delay(secs);
+                    let tx = self.tx.clone();
+                    let h = tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        let _ = tx.send(Signal::Timer { id });
+                    });
+                    self.timers.insert(id, h);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The driver: runs each execution as an actor that commits the interpreter's events to the store
+//! and only then carries out its commands (task calls, timers), feeding results back as signals.
+
+mod actor;
+mod entropy;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use serde_json::Value;
+use state_lang::StateMachine;
+use tokio::sync::{mpsc, watch};
+
+pub use entropy::RngEntropy;
+
+use crate::clock::{Clock, SystemClock, TimeScale};
+use crate::context::ExecInfo;
+use crate::interp::{ExecStatus, Interpreter, Signal};
+use crate::invoker::TaskInvoker;
+use crate::store::{Commit, ExecutionFilter, ExecutionRecord, MachineType, StateMachineRecord, Store};
+use crate::EngineError;
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub region: String,
+    pub account: String,
+    pub time_scale: TimeScale,
+    pub default_role_arn: String,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            region: "us-east-1".into(),
+            account: "000000000000".into(),
+            time_scale: TimeScale::REAL,
+            default_role_arn: "arn:aws:iam::000000000000:role/cairn".into(),
+        }
+    }
+}
+
+/// A handle to the engine; cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    invoker: Arc<dyn TaskInvoker>,
+    clock: Arc<dyn Clock>,
+    config: EngineConfig,
+    machines: Mutex<HashMap<String, (String, Arc<StateMachine>)>>,
+    running: Mutex<HashMap<String, Running>>,
+}
+
+struct Running {
+    tx: mpsc::UnboundedSender<Signal>,
+    done: watch::Receiver<bool>,
+    input: Value,
+}
+
+/// What to start.
+pub struct StartRequest {
+    pub state_machine_arn: String,
+    pub name: Option<String>,
+    pub input: Value,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn Store>, invoker: Arc<dyn TaskInvoker>, config: EngineConfig) -> Self {
+        Self::with_clock(store, invoker, Arc::new(SystemClock), config)
+    }
+
+    pub fn with_clock(store: Arc<dyn Store>, invoker: Arc<dyn TaskInvoker>, clock: Arc<dyn Clock>, config: EngineConfig) -> Self {
+        Engine {
+            inner: Arc::new(Inner {
+                store,
+                invoker,
+                clock,
+                config,
+                machines: Mutex::new(HashMap::new()),
+                running: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.config
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    pub fn state_machine_arn(&self, name: &str) -> String {
+        let c = &self.inner.config;
+        format!("arn:aws:states:{}:{}:stateMachine:{}", c.region, c.account, name)
+    }
+
+    /// Validates and stores a state machine.
+    pub async fn create_state_machine(
+        &self,
+        name: &str,
+        definition: &str,
+        machine_type: MachineType,
+        role_arn: Option<String>,
+    ) -> Result<StateMachineRecord, EngineError> {
+        let machine = state_lang::load(definition).map_err(|d| EngineError::InvalidDefinition(describe_diagnostics(&d)))?;
+        let now = self.inner.clock.now();
+        let rec = StateMachineRecord {
+            arn: self.state_machine_arn(name),
+            name: name.to_string(),
+            definition: definition.to_string(),
+            machine_type,
+            role_arn: role_arn.unwrap_or_else(|| self.inner.config.default_role_arn.clone()),
+            created: now,
+            updated: now,
+            description: None,
+        };
+        self.inner.store.put_state_machine(rec.clone(), false).await?;
+        self.lock_machines().insert(rec.arn.clone(), (rec.definition.clone(), Arc::new(machine)));
+        Ok(rec)
+    }
+
+    fn lock_machines(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Arc<StateMachine>)>> {
+        self.inner.machines.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Running>> {
+        self.inner.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The parsed machine for a stored record (parsed once per definition).
+    fn machine_for(&self, rec: &StateMachineRecord) -> Result<Arc<StateMachine>, EngineError> {
+        if let Some((def, m)) = self.lock_machines().get(&rec.arn) {
+            if *def == rec.definition {
+                return Ok(m.clone());
+            }
+        }
+        let m = Arc::new(
+            state_lang::load(&rec.definition).map_err(|d| EngineError::InvalidDefinition(describe_diagnostics(&d)))?,
+        );
+        self.lock_machines().insert(rec.arn.clone(), (rec.definition.clone(), m.clone()));
+        Ok(m)
+    }
+
+    /// Starts an execution and returns its record once the first step is committed.
+    pub async fn start_execution(&self, req: StartRequest) -> Result<ExecutionRecord, EngineError> {
+        let sm = self
+            .inner
+            .store
+            .get_state_machine(&req.state_machine_arn)
+            .await?
+            .ok_or_else(|| EngineError::StateMachineDoesNotExist(req.state_machine_arn.clone()))?;
+        let machine = self.machine_for(&sm)?;
+        let entropy = RngEntropy::new();
+        let name = req.name.clone().unwrap_or_else(|| state_lang::Entropy::uuid_v4(&entropy));
+        let c = &self.inner.config;
+        let arn = match sm.machine_type {
+            MachineType::Standard => format!("arn:aws:states:{}:{}:execution:{}:{}", c.region, c.account, sm.name, name),
+            MachineType::Express => format!(
+                "arn:aws:states:{}:{}:express:{}:{}:{}",
+                c.region,
+                c.account,
+                sm.name,
+                name,
+                state_lang::Entropy::uuid_v4(&entropy)
+            ),
+        };
+        if let Some(existing) = self.inner.store.get_execution(&arn).await? {
+            let same_running = existing.status == ExecStatus::Running && existing.input == req.input;
+            return if same_running { Ok(existing) } else { Err(EngineError::ExecutionAlreadyExists(arn)) };
+        }
+        let now = self.inner.clock.now();
+        let info = ExecInfo {
+            arn: arn.clone(),
+            name: name.clone(),
+            state_machine_arn: sm.arn.clone(),
+            state_machine_name: sm.name.clone(),
+            role_arn: sm.role_arn.clone(),
+            start_time: now,
+            input: req.input.clone(),
+            redrive_count: 0,
+        };
+        let (state, step) = Interpreter::start(&machine, info, now, &entropy);
+        let mut record = ExecutionRecord {
+            arn: arn.clone(),
+            name,
+            state_machine_arn: sm.arn.clone(),
+            status: ExecStatus::Running,
+            start: now,
+            stop: None,
+            input: req.input.clone(),
+            output: None,
+            error: None,
+            cause: None,
+            redrive_count: 0,
+        };
+        if let Some(t) = &step.terminal {
+            record.apply_terminal(t, now);
+        }
+        self.inner.store.create_execution(Commit { record: &record, state: &state, events: &step.events }).await?;
+        if record.status.is_terminal() {
+            return Ok(record);
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (done_tx, done_rx) = watch::channel(false);
+        self.lock_running().insert(arn.clone(), Running { tx: tx.clone(), done: done_rx, input: req.input });
+        let actor = actor::Actor::new(self.clone(), machine, state, record.clone(), tx, entropy, done_tx);
+        tokio::spawn(actor.run(rx, step.commands));
+        Ok(record)
+    }
+
+    /// Waits until the execution is no longer running, then returns its record.
+    pub async fn wait_for(&self, arn: &str) -> Result<ExecutionRecord, EngineError> {
+        let done = self.lock_running().get(arn).map(|r| r.done.clone());
+        if let Some(mut done) = done {
+            while !*done.borrow() {
+                if done.changed().await.is_err() {
+                    break;
+                }
+            }
+        }
+        self.describe_execution(arn).await
+    }
+
+    pub async fn describe_execution(&self, arn: &str) -> Result<ExecutionRecord, EngineError> {
+        self.inner.store.get_execution(arn).await?.ok_or_else(|| EngineError::ExecutionDoesNotExist(arn.to_string()))
+    }
+
+    pub async fn list_executions(&self, filter: ExecutionFilter) -> Result<Vec<ExecutionRecord>, EngineError> {
+        self.inner.store.list_executions(filter).await
+    }
+
+    pub async fn history(&self, arn: &str) -> Result<Vec<crate::history::HistoryEvent>, EngineError> {
+        self.inner.store.history(arn, 0, 0).await
+    }
+
+    /// Stops a running execution (ABORTED).
+    pub async fn stop_execution(&self, arn: &str, error: Option<String>, cause: Option<String>) -> Result<ExecutionRecord, EngineError> {
+        let tx = self.lock_running().get(arn).map(|r| r.tx.clone());
+        match tx {
+            Some(tx) => {
+                let _ = tx.send(Signal::Stop { error, cause });
+                self.wait_for(arn).await
+            }
+            None => self.describe_execution(arn).await,
+        }
+    }
+
+    /// Is this execution's input the one it was started with (for name idempotency)?
+    pub fn running_input(&self, arn: &str) -> Option<Value> {
+        self.lock_running().get(arn).map(|r| r.input.clone())
+    }
+
+    fn finished(&self, arn: &str) {
+        self.lock_running().remove(arn);
+    }
+
+    fn now(&self) -> chrono::DateTime<Utc> {
+        self.inner.clock.now()
+    }
+}
+
+/// One line per diagnostic, as AWS lists validation problems.
+pub fn describe_diagnostics(d: &[state_lang::Diagnostic]) -> String {
+    d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; ")
+}

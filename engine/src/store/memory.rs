@@ -1,0 +1,126 @@
+//! The in-memory store: for Express executions, `cairn run`, and tests.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::{Commit, ExecutionFilter, ExecutionRecord, StateMachineRecord, Store, StoreResult};
+use crate::history::HistoryEvent;
+use crate::invoker::BoxFuture;
+use crate::EngineError;
+
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    machines: HashMap<String, StateMachineRecord>,
+    machine_order: Vec<String>,
+    executions: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
+    execution_order: Vec<String>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Store for MemoryStore {
+    fn put_state_machine(&self, rec: StateMachineRecord, replace: bool) -> BoxFuture<'_, StoreResult<()>> {
+        let mut g = self.lock();
+        let r = if g.machines.contains_key(&rec.arn) && !replace {
+            Err(EngineError::StateMachineAlreadyExists(rec.arn.clone()))
+        } else {
+            if !g.machines.contains_key(&rec.arn) {
+                g.machine_order.push(rec.arn.clone());
+            }
+            g.machines.insert(rec.arn.clone(), rec);
+            Ok(())
+        };
+        Box::pin(async move { r })
+    }
+
+    fn get_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StateMachineRecord>>> {
+        let r = self.lock().machines.get(arn).cloned();
+        Box::pin(async move { Ok(r) })
+    }
+
+    fn list_state_machines(&self) -> BoxFuture<'_, StoreResult<Vec<StateMachineRecord>>> {
+        let g = self.lock();
+        let r: Vec<_> = g.machine_order.iter().filter_map(|a| g.machines.get(a).cloned()).collect();
+        Box::pin(async move { Ok(r) })
+    }
+
+    fn delete_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>> {
+        let mut g = self.lock();
+        g.machines.remove(arn);
+        g.machine_order.retain(|a| a != arn);
+        Box::pin(async move { Ok(()) })
+    }
+
+    fn create_execution(&self, c: Commit<'_>) -> BoxFuture<'_, StoreResult<()>> {
+        let mut g = self.lock();
+        let r = if g.executions.contains_key(&c.record.arn) {
+            Err(EngineError::ExecutionAlreadyExists(c.record.arn.clone()))
+        } else {
+            g.execution_order.push(c.record.arn.clone());
+            g.executions.insert(c.record.arn.clone(), (c.record.clone(), c.events.to_vec()));
+            Ok(())
+        };
+        Box::pin(async move { r })
+    }
+
+    fn commit(&self, c: Commit<'_>) -> BoxFuture<'_, StoreResult<()>> {
+        let mut g = self.lock();
+        let r = match g.executions.get_mut(&c.record.arn) {
+            Some((rec, events)) => {
+                *rec = c.record.clone();
+                events.extend_from_slice(c.events);
+                Ok(())
+            }
+            None => Err(EngineError::ExecutionDoesNotExist(c.record.arn.clone())),
+        };
+        Box::pin(async move { r })
+    }
+
+    fn get_execution(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<ExecutionRecord>>> {
+        let r = self.lock().executions.get(arn).map(|(r, _)| r.clone());
+        Box::pin(async move { Ok(r) })
+    }
+
+    fn list_executions(&self, f: ExecutionFilter) -> BoxFuture<'_, StoreResult<Vec<ExecutionRecord>>> {
+        let g = self.lock();
+        let limit = if f.limit == 0 { usize::MAX } else { f.limit };
+        let r: Vec<_> = g
+            .execution_order
+            .iter()
+            .rev()
+            .filter_map(|a| g.executions.get(a).map(|(r, _)| r))
+            .filter(|r| f.state_machine_arn.as_ref().is_none_or(|s| &r.state_machine_arn == s))
+            .filter(|r| f.status.is_none_or(|s| r.status == s))
+            .skip(f.offset)
+            .take(limit)
+            .cloned()
+            .collect();
+        Box::pin(async move { Ok(r) })
+    }
+
+    fn history(&self, arn: &str, after: u64, limit: usize) -> BoxFuture<'_, StoreResult<Vec<HistoryEvent>>> {
+        let g = self.lock();
+        let r = match g.executions.get(arn) {
+            Some((_, events)) => {
+                let start = (after as usize).min(events.len());
+                let end = if limit == 0 { events.len() } else { (start + limit).min(events.len()) };
+                Ok(events[start..end].to_vec())
+            }
+            None => Err(EngineError::ExecutionDoesNotExist(arn.to_string())),
+        };
+        Box::pin(async move { r })
+    }
+}

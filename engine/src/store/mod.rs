@@ -1,0 +1,113 @@
+//! Storage of state machines, executions and their histories, behind the [`Store`] trait. The
+//! execution row is a summary written together with the events it summarises.
+
+pub mod memory;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::history::HistoryEvent;
+use crate::interp::{ExecState, ExecStatus, Terminal};
+use crate::invoker::BoxFuture;
+
+pub type StoreResult<T> = Result<T, crate::EngineError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MachineType {
+    Standard,
+    Express,
+}
+
+impl MachineType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineType::Standard => "STANDARD",
+            MachineType::Express => "EXPRESS",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "STANDARD" => Some(MachineType::Standard),
+            "EXPRESS" => Some(MachineType::Express),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StateMachineRecord {
+    pub arn: String,
+    pub name: String,
+    pub definition: String,
+    pub machine_type: MachineType,
+    pub role_arn: String,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExecutionRecord {
+    pub arn: String,
+    pub name: String,
+    pub state_machine_arn: String,
+    pub status: ExecStatus,
+    pub start: DateTime<Utc>,
+    pub stop: Option<DateTime<Utc>>,
+    pub input: Value,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub redrive_count: u32,
+}
+
+impl ExecutionRecord {
+    pub fn apply_terminal(&mut self, t: &Terminal, at: DateTime<Utc>) {
+        self.status = t.status();
+        self.stop = Some(at);
+        match t {
+            Terminal::Succeeded(v) => self.output = Some(v.clone()),
+            Terminal::Failed(f) | Terminal::TimedOut(f) | Terminal::Aborted(f) => {
+                self.error = (!f.error.is_empty()).then(|| f.error.clone());
+                self.cause = f.cause.clone();
+            }
+        }
+    }
+}
+
+/// Filter and page of a listing.
+#[derive(Debug, Clone, Default)]
+pub struct ExecutionFilter {
+    pub state_machine_arn: Option<String>,
+    pub status: Option<ExecStatus>,
+    /// Continue after this many records.
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// One committed step of an execution.
+pub struct Commit<'a> {
+    pub record: &'a ExecutionRecord,
+    pub state: &'a ExecState,
+    pub events: &'a [HistoryEvent],
+}
+
+pub trait Store: Send + Sync + 'static {
+    fn put_state_machine(&self, rec: StateMachineRecord, replace: bool) -> BoxFuture<'_, StoreResult<()>>;
+    fn get_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StateMachineRecord>>>;
+    fn list_state_machines(&self) -> BoxFuture<'_, StoreResult<Vec<StateMachineRecord>>>;
+    fn delete_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// Creates the execution with its first events; fails with `ExecutionAlreadyExists` when the
+    /// ARN is taken.
+    fn create_execution(&self, commit: Commit<'_>) -> BoxFuture<'_, StoreResult<()>>;
+    /// Appends events and updates the summary, atomically.
+    fn commit(&self, commit: Commit<'_>) -> BoxFuture<'_, StoreResult<()>>;
+    fn get_execution(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<ExecutionRecord>>>;
+    fn list_executions(&self, filter: ExecutionFilter) -> BoxFuture<'_, StoreResult<Vec<ExecutionRecord>>>;
+    /// Events with `id > after`, at most `limit`, in id order.
+    fn history(&self, arn: &str, after: u64, limit: usize) -> BoxFuture<'_, StoreResult<Vec<HistoryEvent>>>;
+}

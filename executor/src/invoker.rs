@@ -1,0 +1,86 @@
+//! [`Executor`]: the engine's `TaskInvoker`, dispatching on the Task's resource.
+
+use std::sync::Arc;
+
+use engine::interp::{TaskCall, TaskFamily};
+use engine::invoker::{BoxFuture, InvokeContext, TaskInvoker};
+use serde_json::Value;
+use state_lang::Failure;
+
+use crate::functions::{function_name, Function, Registry};
+use crate::{lambda, runtime, FunctionError};
+
+pub struct Executor {
+    registry: Arc<Registry>,
+    http: reqwest::Client,
+}
+
+impl Executor {
+    pub fn new(registry: Arc<Registry>) -> Self {
+        Executor { registry, http: reqwest::Client::new() }
+    }
+
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+}
+
+/// How a call's outcome is shaped for the resource that made it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    FunctionArn,
+    Invoke,
+}
+
+impl TaskInvoker for Executor {
+    fn invoke(&self, call: TaskCall, ctx: InvokeContext) -> BoxFuture<'static, Result<Value, Failure>> {
+        let registry = self.registry.clone();
+        let http = self.http.clone();
+        Box::pin(async move {
+            let request_id = uuid::Uuid::new_v4().to_string();
+            let (name, event, style) = match call.family {
+                TaskFamily::Lambda => (function_name(&call.resource).to_string(), call.payload.clone(), Style::FunctionArn),
+                TaskFamily::Service if is_lambda_invoke(&call.resource) => {
+                    let (n, p) = lambda::invoke_parameters(&call.payload)?;
+                    (n, p, Style::Invoke)
+                }
+                _ => return Err(unsupported(&call.resource)),
+            };
+            let Some(function) = registry.get(function_name(&name)) else {
+                return Err(lambda::not_found(&name, &ctx.region, &ctx.account, &request_id));
+            };
+            let outcome = run(&http, function, &event, &call.attempt_key).await;
+            match (outcome, style) {
+                (Ok(v), Style::FunctionArn) => Ok(v),
+                (Ok(v), Style::Invoke) => {
+                    let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+                    Ok(lambda::wrap_invoke_result(v, &request_id, &date))
+                }
+                (Err(e), style) => Err(lambda::failure_from(e, style == Style::Invoke)),
+            }
+        })
+    }
+}
+
+async fn run(http: &reqwest::Client, f: Function, event: &Value, key: &str) -> Result<Value, FunctionError> {
+    match f {
+        Function::Native(h) => h.call(event.clone()).await,
+        Function::Spec(spec) => match (&spec.command, &spec.url) {
+            (Some(argv), _) => runtime::command::call(&spec, argv, event, key).await,
+            (None, Some(url)) => runtime::url::call(http, &spec, url, event, key).await,
+            (None, None) => Err(runtime::error_payload("Lambda.InvalidRuntimeException", "the function has no runtime")),
+        },
+    }
+}
+
+fn is_lambda_invoke(resource: &str) -> bool {
+    let tail = resource.rsplit_once(":lambda:").map(|(_, t)| t).unwrap_or("");
+    resource.contains(":states:::lambda:") && (tail == "invoke" || tail == "invoke.waitForTaskToken")
+}
+
+fn unsupported(resource: &str) -> Failure {
+    Failure::new(
+        "States.Runtime",
+        format!("The resource '{resource}' is not supported by Cairn (supported: Lambda function ARNs, arn:aws:states:::lambda:invoke)"),
+    )
+}
