@@ -1,1 +1,6 @@
 //! Shared code of the integration tests: the conformance comparator and case runner.
+
+pub mod cases;
+pub mod check;
+pub mod lambdas;
+pub mod pyfmt;

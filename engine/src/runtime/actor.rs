@@ -14,6 +14,9 @@ use crate::interp::{Command, ExecState, Interpreter, Signal, Step};
 use crate::invoker::InvokeContext;
 use crate::store::{Commit, ExecutionRecord};
 
+/// How long a task in flight may take, in virtual time, before the next timer fires anyway.
+const VIRTUAL_TASK_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
+
 pub(super) struct Actor {
     engine: Engine,
     machine: Arc<StateMachine>,
@@ -68,10 +71,23 @@ impl Actor {
         while !self.state.status.is_terminal() {
             let signal = match rx.try_recv() {
                 Ok(s) => s,
-                Err(_) if self.tasks.is_empty() && !self.virtual_timers.is_empty() => {
-                    let Some(Reverse((due, id))) = self.virtual_timers.pop() else { break };
-                    self.virtual_now = Some(due.max(self.now()));
-                    Signal::Timer { id }
+                Err(_) if !self.virtual_timers.is_empty() => {
+                    // In virtual time the next timer fires as soon as nothing else is pending; a
+                    // task in flight gets a moment of real time first.
+                    let waited = if self.tasks.is_empty() {
+                        None
+                    } else {
+                        tokio::time::timeout(VIRTUAL_TASK_GRACE, rx.recv()).await.ok()
+                    };
+                    match waited {
+                        Some(Some(s)) => s,
+                        Some(None) => break,
+                        None => {
+                            let Some(Reverse((due, id))) = self.virtual_timers.pop() else { break };
+                            self.virtual_now = Some(due.max(self.now()));
+                            Signal::Timer { id }
+                        }
+                    }
                 }
                 Err(_) => match rx.recv().await {
                     Some(s) => s,
@@ -113,6 +129,7 @@ impl Actor {
             tracing::error!(execution = %self.record.arn, error = %e, "commit failed; execution left for recovery");
             return false;
         }
+        self.engine.publish(&self.record.arn, self.record.status, &step.events);
         self.act(step.commands);
         true
     }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use serde_json::Value;
 use state_lang::StateMachine;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 pub use entropy::RngEntropy;
 
@@ -53,6 +53,15 @@ struct Inner {
     config: EngineConfig,
     machines: Mutex<HashMap<String, (String, Arc<StateMachine>)>>,
     running: Mutex<HashMap<String, Running>>,
+    events: broadcast::Sender<Arc<Committed>>,
+}
+
+/// Events of one execution, just committed (for live views: progress, server-sent events).
+#[derive(Debug)]
+pub struct Committed {
+    pub execution_arn: String,
+    pub status: ExecStatus,
+    pub events: Vec<crate::history::HistoryEvent>,
 }
 
 struct Running {
@@ -82,7 +91,24 @@ impl Engine {
                 config,
                 machines: Mutex::new(HashMap::new()),
                 running: Mutex::new(HashMap::new()),
+                events: broadcast::channel(4096).0,
             }),
+        }
+    }
+
+    /// Every commit from now on, for live views. A slow receiver misses events (it is told so by
+    /// `RecvError::Lagged`) and should re-read the history.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Committed>> {
+        self.inner.events.subscribe()
+    }
+
+    fn publish(&self, execution_arn: &str, status: ExecStatus, events: &[crate::history::HistoryEvent]) {
+        if self.inner.events.receiver_count() > 0 && !events.is_empty() {
+            let _ = self.inner.events.send(Arc::new(Committed {
+                execution_arn: execution_arn.to_string(),
+                status,
+                events: events.to_vec(),
+            }));
         }
     }
 
@@ -94,14 +120,28 @@ impl Engine {
         &self.inner.store
     }
 
+    /// The ARN of a state machine in the engine's default region and account.
     pub fn state_machine_arn(&self, name: &str) -> String {
         let c = &self.inner.config;
-        format!("arn:aws:states:{}:{}:stateMachine:{}", c.region, c.account, name)
+        state_machine_arn(&c.region, &c.account, name)
     }
 
-    /// Validates and stores a state machine.
+    /// Validates and stores a state machine in the engine's default region and account.
     pub async fn create_state_machine(
         &self,
+        name: &str,
+        definition: &str,
+        machine_type: MachineType,
+        role_arn: Option<String>,
+    ) -> Result<StateMachineRecord, EngineError> {
+        let arn = self.state_machine_arn(name);
+        self.create_state_machine_at(arn, name, definition, machine_type, role_arn).await
+    }
+
+    /// Validates and stores a state machine under a given ARN (the caller's region and account).
+    pub async fn create_state_machine_at(
+        &self,
+        arn: String,
         name: &str,
         definition: &str,
         machine_type: MachineType,
@@ -110,7 +150,7 @@ impl Engine {
         let machine = state_lang::load(definition).map_err(|d| EngineError::InvalidDefinition(describe_diagnostics(&d)))?;
         let now = self.inner.clock.now();
         let rec = StateMachineRecord {
-            arn: self.state_machine_arn(name),
+            arn,
             name: name.to_string(),
             definition: definition.to_string(),
             machine_type,
@@ -157,17 +197,13 @@ impl Engine {
         let machine = self.machine_for(&sm)?;
         let entropy = RngEntropy::new();
         let name = req.name.clone().unwrap_or_else(|| state_lang::Entropy::uuid_v4(&entropy));
-        let c = &self.inner.config;
+        // arn:PARTITION:states:REGION:ACCOUNT:stateMachine:NAME → the execution's ARN.
+        let prefix = sm.arn.splitn(6, ':').take(5).collect::<Vec<_>>().join(":");
         let arn = match sm.machine_type {
-            MachineType::Standard => format!("arn:aws:states:{}:{}:execution:{}:{}", c.region, c.account, sm.name, name),
-            MachineType::Express => format!(
-                "arn:aws:states:{}:{}:express:{}:{}:{}",
-                c.region,
-                c.account,
-                sm.name,
-                name,
-                state_lang::Entropy::uuid_v4(&entropy)
-            ),
+            MachineType::Standard => format!("{prefix}:execution:{}:{}", sm.name, name),
+            MachineType::Express => {
+                format!("{prefix}:express:{}:{}:{}", sm.name, name, state_lang::Entropy::uuid_v4(&entropy))
+            }
         };
         if let Some(existing) = self.inner.store.get_execution(&arn).await? {
             let same_running = existing.status == ExecStatus::Running && existing.input == req.input;
@@ -202,6 +238,7 @@ impl Engine {
             record.apply_terminal(t, now);
         }
         self.inner.store.create_execution(Commit { record: &record, state: &state, events: &step.events }).await?;
+        self.publish(&arn, record.status, &step.events);
         if record.status.is_terminal() {
             return Ok(record);
         }
@@ -262,6 +299,10 @@ impl Engine {
     fn now(&self) -> chrono::DateTime<Utc> {
         self.inner.clock.now()
     }
+}
+
+pub fn state_machine_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:aws:states:{region}:{account}:stateMachine:{name}")
 }
 
 /// One line per diagnostic, as AWS lists validation problems.

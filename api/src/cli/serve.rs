@@ -1,0 +1,101 @@
+//! `cairn serve`: the server on one port (AWS JSON protocol, health).
+
+use std::sync::Arc;
+
+use engine::store::memory::MemoryStore;
+use engine::{Engine, EngineConfig};
+use executor::{Executor, Registry};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "CAIRN_BIND")]
+    bind: String,
+    /// Storage: `memory` (nothing survives a restart).
+    #[arg(long, default_value = "memory", env = "CAIRN_DB")]
+    db: String,
+    /// A JSON file of functions (`{"name": {"command": [...]} | {"url": "..."}}`).
+    #[arg(long, env = "CAIRN_FUNCTIONS")]
+    functions: Option<String>,
+    /// Region used in ARNs when a request does not name one.
+    #[arg(long, default_value = "us-east-1", env = "CAIRN_REGION")]
+    region: String,
+    /// Account used in ARNs when a request does not name one.
+    #[arg(long, default_value = "000000000000", env = "CAIRN_ACCOUNT")]
+    account: String,
+}
+
+pub fn main(a: Args) -> u8 {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    match rt.block_on(run(a)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
+}
+
+async fn run(a: Args) -> anyhow::Result<()> {
+    if a.db != "memory" {
+        anyhow::bail!(
+            "--db {}: durable storage (sqlite://, postgres://) is not implemented yet; use --db memory",
+            a.db
+        );
+    }
+    let registry = Arc::new(Registry::new());
+    if let Some(f) = &a.functions {
+        let n = registry.load_file(f)?;
+        tracing::info!(file = %f, functions = n, "functions loaded");
+    }
+    let config = EngineConfig {
+        region: a.region.clone(),
+        account: a.account.clone(),
+        default_role_arn: format!("arn:aws:iam::{}:role/cairn", a.account),
+        ..EngineConfig::default()
+    };
+    let engine = Engine::new(Arc::new(MemoryStore::new()), Arc::new(Executor::new(registry.clone())), config);
+    let state = Arc::new(api::AppState {
+        engine,
+        registry,
+        config: api::ServerConfig { region: a.region, account: a.account },
+    });
+    let listener = tokio::net::TcpListener::bind(&a.bind).await?;
+    tracing::info!(address = %listener.local_addr()?, "cairn listening");
+    api::serve(listener, api::router(state), shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

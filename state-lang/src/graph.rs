@@ -1,1 +1,0 @@
-//! The state machine as `petgraph` graphs, one per scope, with labelled edges.

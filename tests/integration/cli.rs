@@ -1,0 +1,1 @@
+//! The `cairn` binary as a user runs it: `run`, `validate`, `graph`.

@@ -1,0 +1,241 @@
+//! The conformance runner: every AWS-recorded case (and the project's own, in
+//! `tests/conformance/`) run through the engine and compared with `check_case`. Prints
+//! `N passed, N failed` with the failing ids by category, and the history figures.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cairn_tests::cases::{load_cases, Case, StartMode};
+use cairn_tests::check::{check_case, Verdict};
+use cairn_tests::lambdas::{self, ResourceStyle};
+use engine::clock::{Clock, OffsetClock, SystemClock, TimeScale};
+use engine::invoker::BoxFuture;
+use engine::store::memory::MemoryStore;
+use engine::store::MachineType;
+use engine::{Engine, EngineConfig, StartRequest};
+use executor::{Executor, FunctionError, Handler, Registry};
+use serde_json::{json, Value};
+
+/// A corpus function as an in-process handler.
+struct CaseFunction {
+    behaviour: Value,
+}
+
+impl Handler for CaseFunction {
+    fn call(&self, event: Value) -> BoxFuture<'static, Result<Value, FunctionError>> {
+        let r = lambdas::invoke(&self.behaviour, &event, ResourceStyle::FunctionArn);
+        Box::pin(async move {
+            match r {
+                Ok(v) => Ok(v),
+                Err(e) if e.is_timeout() => {
+                    // Sleeps past any Task timeout: the engine's timer decides.
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    Ok(event)
+                }
+                Err(e) => Err(FunctionError { error_type: e.error, payload_text: e.cause.unwrap_or_default() }),
+            }
+        })
+    }
+}
+
+/// What a case run produced, in check.py's ACTUAL shape.
+async fn run_case(case: &Case) -> Result<Value, String> {
+    let ctx = &case.context;
+    let expect_running = case.expected.status == "RUNNING";
+    let clock: Arc<dyn Clock> = match ctx.clock_now.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+        Some(t) => Arc::new(OffsetClock::starting_at(t.with_timezone(&chrono::Utc))),
+        None => Arc::new(SystemClock),
+    };
+    let registry = Arc::new(Registry::new());
+    for (name, spec) in &case.lambdas {
+        let behaviour = spec.get("behaviour").cloned().unwrap_or(Value::Null);
+        registry.put_native(name.clone(), Arc::new(CaseFunction { behaviour }));
+    }
+    let config = EngineConfig {
+        region: ctx.region.clone(),
+        account: ctx.account_id.clone(),
+        time_scale: if expect_running { TimeScale::REAL } else { TimeScale::SKIP },
+        default_role_arn: format!("arn:aws:iam::{}:role/cairn", ctx.account_id),
+    };
+    let engine = Engine::with_clock(Arc::new(MemoryStore::new()), Arc::new(Executor::new(registry)), clock, config);
+    let mtype = if ctx.state_machine_type == "EXPRESS" { MachineType::Express } else { MachineType::Standard };
+    let definition = case.definition.to_string();
+    let sm = engine
+        .create_state_machine(&ctx.state_machine_name, &definition, mtype, ctx.role_arn.clone())
+        .await
+        .map_err(|e| format!("create: {e}"))?;
+    let req = StartRequest { state_machine_arn: sm.arn, name: Some(ctx.execution_name.clone()), input: case.input.clone() };
+    let started = engine.start_execution(req).await.map_err(|e| format!("start: {e}"))?;
+    let record = if expect_running {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        engine.describe_execution(&started.arn).await.map_err(|e| e.to_string())?
+    } else {
+        tokio::time::timeout(Duration::from_secs(30), engine.wait_for(&started.arn))
+            .await
+            .map_err(|_| "did not finish within 30 s".to_string())?
+            .map_err(|e| e.to_string())?
+    };
+    let mut actual = json!({"status": record.status.as_str()});
+    if let Some(o) = &record.output {
+        actual["output"] = o.clone();
+    }
+    if let Some(e) = &record.error {
+        actual["error"] = json!(e);
+    }
+    if let Some(c) = &record.cause {
+        actual["cause"] = json!(c);
+    }
+    if ctx.start == StartMode::Async {
+        let events = engine.history(&started.arn).await.map_err(|e| e.to_string())?;
+        actual["history"] = Value::Array(events.iter().map(|e| e.to_aws_json(true)).collect());
+    }
+    if let Some(expected_arn) = &ctx.execution_arn {
+        if mtype == MachineType::Express {
+            actual["renames"] = json!([[started.arn, expected_arn]]);
+        }
+    }
+    if expect_running {
+        let _ = engine.stop_execution(&started.arn, None, None).await;
+    }
+    Ok(actual)
+}
+
+struct Outcome {
+    case: Case,
+    verdict: Result<Verdict, String>,
+}
+
+async fn run_all(cases: Vec<Case>) -> Vec<Outcome> {
+    let sem = Arc::new(tokio::sync::Semaphore::new(16));
+    let mut handles = Vec::new();
+    for case in cases {
+        let sem = sem.clone();
+        handles.push(tokio::spawn(async move {
+            let _permit = sem.acquire().await;
+            let verdict = match run_case(&case).await {
+                Ok(actual) => Ok(check_case(&case.raw, &actual, None, None)),
+                Err(e) => Err(e),
+            };
+            Outcome { case, verdict }
+        }));
+    }
+    let mut out = Vec::new();
+    for h in handles {
+        if let Ok(o) = h.await {
+            out.push(o);
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Tally {
+    result_pass: usize,
+    total: usize,
+    history_pass: usize,
+    history_total: usize,
+}
+
+fn report(outcomes: &[Outcome], skipped: &[Case]) -> (usize, usize) {
+    let mut by_cat: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_lang: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut failing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let (mut passed, mut failed) = (0, 0);
+    let (mut hist_pass, mut hist_total) = (0, 0);
+    for o in outcomes {
+        let (result_ok, history_ok, why) = match &o.verdict {
+            Ok(v) => (v.result_ok, v.history_ok, v.diffs.iter().chain(&v.history_diffs).take(2).cloned().collect::<Vec<_>>().join(" | ")),
+            Err(e) => (false, Some(false), e.clone()),
+        };
+        let pass = result_ok && history_ok != Some(false);
+        for t in [by_cat.entry(o.case.category.clone()).or_default(), by_lang.entry(o.case.query_language.clone()).or_default()] {
+            t.total += 1;
+            t.result_pass += result_ok as usize;
+            if let Some(h) = history_ok {
+                t.history_total += 1;
+                t.history_pass += (h && result_ok) as usize;
+            }
+        }
+        if let Some(h) = history_ok {
+            hist_total += 1;
+            hist_pass += (h && result_ok) as usize;
+        }
+        if pass {
+            passed += 1;
+        } else {
+            failed += 1;
+            failing.entry(o.case.category.clone()).or_default().push(format!("{}  [{}]", o.case.id, why));
+        }
+    }
+    let result_pass: usize = by_cat.values().map(|t| t.result_pass).sum();
+    println!("\n=== conformance: {} cases run, {} skipped (task_needs = other) ===", outcomes.len(), skipped.len());
+    println!(
+        "result: {}/{} ({:.1}%)   history: {}/{} ({:.1}%)",
+        result_pass,
+        outcomes.len(),
+        pct(result_pass, outcomes.len()),
+        hist_pass,
+        hist_total,
+        pct(hist_pass, hist_total)
+    );
+    for (title, map) in [("category", &by_cat), ("query language", &by_lang)] {
+        println!("by {title}:");
+        for (k, t) in map {
+            println!(
+                "  {k:<22} result {:>4}/{:<4} history {:>4}/{:<4}",
+                t.result_pass, t.total, t.history_pass, t.history_total
+            );
+        }
+    }
+    if !failing.is_empty() {
+        println!("failing cases:");
+        for (cat, ids) in &failing {
+            println!("  [{cat}] {}", ids.len());
+            for id in ids {
+                println!("    {id}");
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    (passed, failed)
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        100.0
+    } else {
+        a as f64 * 100.0 / b as f64
+    }
+}
+
+fn corpus() -> (Vec<Case>, Vec<Case>) {
+    let mut cases = Vec::new();
+    if let Some(dir) = cairn_tests::cases::shared_corpus_dir() {
+        cases.extend(load_cases(&dir).unwrap_or_else(|e| panic!("cannot load the shared corpus: {e}")));
+    } else {
+        println!("note: ../shared/conformance not found; running the project's own cases only");
+    }
+    let own = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
+    if own.join("_index.json").exists() || std::fs::read_dir(&own).map(|d| d.count() > 0).unwrap_or(false) {
+        cases.extend(load_cases(&own).unwrap_or_else(|e| panic!("cannot load tests/conformance: {e}")));
+    }
+    if let Ok(filter) = std::env::var("CAIRN_CONFORMANCE_FILTER") {
+        cases.retain(|c| c.id.contains(&filter));
+    }
+    cases.into_iter().partition(|c| c.task_needs != "other")
+}
+
+/// The acceptance threshold of the engine issue: at least this share of results must match.
+const MIN_RESULT_PASS_RATE: f64 = 0.0;
+
+#[test]
+fn aws_recorded_conformance() {
+    let (runnable, skipped) = corpus();
+    assert!(!runnable.is_empty(), "no conformance cases found");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let outcomes = rt.block_on(run_all(runnable));
+    let (passed, _failed) = report(&outcomes, &skipped);
+    let rate = passed as f64 / outcomes.len().max(1) as f64;
+    assert!(rate >= MIN_RESULT_PASS_RATE, "conformance pass rate {rate:.3} is below {MIN_RESULT_PASS_RATE}");
+}
