@@ -28,7 +28,8 @@ pub fn iso_millis(t: DateTime<Utc>) -> String {
 pub struct StateCtx<'a> {
     pub name: &'a str,
     pub entered: DateTime<Utc>,
-    pub retry_count: u64,
+    /// `None` for states that cannot retry (AWS leaves `RetryCount` out for them).
+    pub retry_count: Option<u64>,
     pub task_token: Option<&'a str>,
     /// `(index, value)` of the Map item, while evaluating `ItemSelector`.
     pub map_item: Option<(usize, &'a Value)>,
@@ -51,10 +52,13 @@ pub fn build(info: &ExecInfo, st: &StateCtx<'_>) -> Value {
         "StateMachine".into(),
         json!({"Id": info.state_machine_arn, "Name": info.state_machine_name}),
     );
-    m.insert(
-        "State".into(),
-        json!({"EnteredTime": iso_millis(st.entered), "Name": st.name, "RetryCount": st.retry_count}),
-    );
+    let mut state = Map::new();
+    state.insert("EnteredTime".into(), json!(iso_millis(st.entered)));
+    state.insert("Name".into(), json!(st.name));
+    if let Some(n) = st.retry_count {
+        state.insert("RetryCount".into(), json!(n));
+    }
+    m.insert("State".into(), Value::Object(state));
     if let Some(t) = st.task_token {
         m.insert("Task".into(), json!({"Token": t}));
     }

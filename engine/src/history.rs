@@ -78,7 +78,9 @@ pub mod details {
 
     pub fn failure(f: &Failure) -> Value {
         let mut m = Map::new();
-        m.insert("error".into(), json!(f.error));
+        if !f.error.is_empty() {
+            m.insert("error".into(), json!(f.error));
+        }
         if let Some(c) = &f.cause {
             m.insert("cause".into(), json!(c));
         }
@@ -103,7 +105,7 @@ pub mod details {
         m.insert("name".into(), json!(name));
         m.insert("output".into(), json!(json_text(output)));
         m.insert("outputDetails".into(), json!({"truncated": false}));
-        if let Some(a) = assigned {
+        if let Some(a) = assigned.filter(|a| !a.is_empty()) {
             let texts: Map<String, Value> = a.iter().map(|(k, v)| (k.clone(), json!(json_text(v)))).collect();
             m.insert("assignedVariables".into(), Value::Object(texts));
             m.insert("assignedVariablesDetails".into(), json!({"truncated": false}));

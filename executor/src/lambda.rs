@@ -43,7 +43,13 @@ pub fn invoke_parameters(params: &Value) -> Result<(String, Value), Failure> {
     let Some(name) = o.get("FunctionName").and_then(Value::as_str) else {
         return Err(Failure::new("States.Runtime", "The field 'FunctionName' is required by the lambda:invoke resource"));
     };
-    let payload = o.get("Payload").cloned().unwrap_or(Value::Null);
+    // Lambda receives the payload's bytes: a string is sent as the JSON text it holds, and no
+    // payload at all arrives as an empty object.
+    let payload = match o.get("Payload") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
+        Some(v) => v.clone(),
+    };
     Ok((name.to_string(), payload))
 }
 
@@ -94,6 +100,7 @@ mod tests {
     #[test]
     fn invoke_parameters_need_a_function_name() {
         assert!(invoke_parameters(&json!({"Payload": 1})).is_err());
-        assert_eq!(invoke_parameters(&json!({"FunctionName": "f"})).unwrap(), ("f".into(), Value::Null));
+        assert_eq!(invoke_parameters(&json!({"FunctionName": "f"})).unwrap(), ("f".into(), json!({})));
+        assert_eq!(invoke_parameters(&json!({"FunctionName": "f", "Payload": "[1]"})).unwrap().1, json!([1]));
     }
 }

@@ -48,7 +48,21 @@ impl<'a> Interpreter<'a> {
 
     /// Handles an error raised in a state: Retry (for work errors), then Catch, else the frame
     /// ends with the error.
-    pub(super) fn fail(&mut self, frame: &mut Frame, st: &'a State, mut e: Entered, f: Failure, origin: Origin) {
+    pub(super) fn fail(&mut self, frame: &mut Frame, st: &'a State, e: Entered, f: Failure, origin: Origin) {
+        self.fail_with(frame, st, e, f, origin, None)
+    }
+
+    /// Like [`Self::fail`], writing `final_event` (`MapStateFailed`, `ParallelStateFailed`) when the
+    /// state is not retried.
+    pub(super) fn fail_with(
+        &mut self,
+        frame: &mut Frame,
+        st: &'a State,
+        mut e: Entered,
+        f: Failure,
+        origin: Origin,
+        final_event: Option<(&str, Option<Value>)>,
+    ) {
         if origin == Origin::Work && f.error != StatesError::Runtime.as_str() {
             if let Some((idx, r)) = find_retrier(&st.retry, &f.error) {
                 let done = e.retries.get(idx).copied().unwrap_or(0);
@@ -65,20 +79,19 @@ impl<'a> Interpreter<'a> {
                 }
             }
         }
-        let catcher = if f.error == StatesError::Runtime.as_str() && origin == Origin::Evaluation {
-            // A runtime error in the state's own evaluation is only caught when named explicitly.
-            st.catch.iter().find(|c| c.error_equals.iter().any(|x| x == &f.error))
-        } else {
-            find_catcher(&st.catch, &f.error)
-        };
+        // AWS never retries or catches States.Runtime, even when a catcher names it.
+        let catcher = if f.error == StatesError::Runtime.as_str() { None } else { find_catcher(&st.catch, &f.error) };
+        let mut last = frame.last_event;
+        if catcher.is_none() && origin == Origin::Evaluation && f.error == StatesError::QueryEvaluationError.as_str() {
+            let location = evaluation_location(f.cause.as_deref());
+            let d = crate::history::details::evaluation_failed(&f, &st.name, location.as_deref());
+            self.emit(&mut last, frame.silent, "EvaluationFailed", Some(d));
+        }
+        if let Some((event_type, details)) = final_event {
+            self.emit(&mut last, frame.silent, event_type, details);
+        }
+        frame.last_event = last;
         let Some(c) = catcher else {
-            if origin == Origin::Evaluation && f.error == StatesError::QueryEvaluationError.as_str() {
-                let location = evaluation_location(f.cause.as_deref());
-                let d = crate::history::details::evaluation_failed(&f, &st.name, location.as_deref());
-                let mut last = frame.last_event;
-                self.emit(&mut last, frame.silent, "EvaluationFailed", Some(d));
-                frame.last_event = last;
-            }
             frame.pos = Pos::Done(Err(f));
             return;
         };

@@ -3,7 +3,7 @@
 //! `Assign` in both.
 
 use serde_json::{json, Map, Value};
-use state_lang::{Env, Failure, QueryLanguage, State, StatesError, Template, Variables};
+use state_lang::{Env, Failure, QueryLanguage, State, StateKind, StatesError, Template, Variables};
 
 use super::{Entered, Interpreter};
 use crate::context::{self, StateCtx};
@@ -45,7 +45,8 @@ impl<'a> Interpreter<'a> {
             &StateCtx {
                 name: &st.name,
                 entered: e.entered_time,
-                retry_count: e.retry_count,
+                retry_count: matches!(st.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_))
+                    .then_some(e.retry_count),
                 task_token: extra.token,
                 map_item: extra.map_item,
             },
@@ -132,15 +133,15 @@ impl<'a> Interpreter<'a> {
         let env = Env { context: &ctx, vars, entropy: self.entropy };
         let r = match st.query_language {
             QueryLanguage::JSONPath => self.jsonpath_result(st, e, &env, result),
-            QueryLanguage::JSONata => {
+            QueryLanguage::JSONata => (|| {
                 let states = Self::states_object(&e.input, ctx.clone(), Some(&result), None);
                 let value = match &st.io.output {
                     Some(t) => t.eval(&states, &env, "Output")?,
-                    None => result,
+                    None => result.clone(),
                 };
                 let assigned = self.assign(st.assign.as_ref(), &states, &env)?;
                 Ok(Output { value, assigned })
-            }
+            })(),
         };
         r.map_err(|f| self.in_state(st, e, f))
     }

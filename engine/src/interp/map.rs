@@ -14,13 +14,19 @@ use crate::history::details;
 
 impl<'a> Interpreter<'a> {
     pub(super) fn run_map(&mut self, frame: &mut Frame, st: &'a State, e: Entered, m: &'a Map) {
-        let setup = self.map_setup(frame, st, &e, m).map_err(|f| self.in_state(st, &e, f));
-        let work = match setup {
+        // The items come first: an error there fails the Map before it starts.
+        let items = match self.map_items(frame, st, &e, m).map_err(|f| self.in_state(st, &e, f)) {
+            Ok(x) => x,
+            Err(f) => return self.fail_with(frame, st, e, f, Origin::Evaluation, Some(("MapStateFailed", None))),
+        };
+        let mut last = frame.last_event;
+        self.emit(&mut last, frame.silent, "MapStateStarted", Some(json!({"length": items.1.len()})));
+        frame.last_event = last;
+        let work = match self.map_setup(frame, st, &e, m, items).map_err(|f| self.in_state(st, &e, f)) {
             Ok(w) => w,
             Err(f) => return self.fail(frame, st, e, f, Origin::Evaluation),
         };
         let mut last = frame.last_event;
-        self.emit(&mut last, frame.silent, "MapStateStarted", Some(json!({"length": work.items.len()})));
         if let Some(arn) = &work.map_run_arn {
             self.emit(&mut last, frame.silent, "MapRunStarted", Some(json!({"mapRunArn": arn})));
         }
@@ -28,7 +34,8 @@ impl<'a> Interpreter<'a> {
         frame.pos = Pos::Active(Box::new(Active { entered: e, work: Work::Map(Box::new(work)) }));
     }
 
-    fn map_setup(&self, frame: &Frame, st: &State, e: &Entered, m: &Map) -> Result<MapWork, Failure> {
+    /// The effective input and the items (batched when an `ItemBatcher` says so).
+    fn map_items(&self, frame: &Frame, st: &State, e: &Entered, m: &Map) -> Result<(Value, Vec<Value>), Failure> {
         let ctx = self.context_value(st, e, CtxExtra::default());
         let env = Env { context: &ctx, vars: &frame.vars, entropy: self.entropy };
         let states = Self::states_object(&e.input, ctx.clone(), None, None);
@@ -76,6 +83,20 @@ impl<'a> Interpreter<'a> {
         if let Some(b) = &m.item_batcher {
             items = self.batch(b, items, &e.input, &env, &states)?;
         }
+        Ok((effective_input, items))
+    }
+
+    fn map_setup(
+        &self,
+        frame: &Frame,
+        st: &State,
+        e: &Entered,
+        m: &Map,
+        (effective_input, items): (Value, Vec<Value>),
+    ) -> Result<MapWork, Failure> {
+        let ctx = self.context_value(st, e, CtxExtra::default());
+        let env = Env { context: &ctx, vars: &frame.vars, entropy: self.entropy };
+        let states = Self::states_object(&e.input, ctx.clone(), None, None);
         let max_concurrency = self.dyn_number(m.max_concurrency.as_ref(), &e.input, &env, &states, "MaxConcurrency")?;
         let tolerated_count = self.dyn_number(m.tolerated_failure_count.as_ref(), &e.input, &env, &states, "ToleratedFailureCount")?;
         let tolerated_percentage = match &m.tolerated_failure_percentage {
@@ -83,12 +104,16 @@ impl<'a> Interpreter<'a> {
             Some(Dynamic::Literal(p)) => Some(*p),
             Some(Dynamic::Path(p)) => {
                 let v = p.eval(&e.input, &env, "ToleratedFailurePercentagePath")?;
-                Some(v.as_f64().filter(|p| (0.0..=100.0).contains(p)).ok_or_else(|| {
+                let pct = number_or_numeric_string(&v).ok_or_else(|| {
                     Failure::states(
                         StatesError::Runtime,
-                        format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid percentage: {}", plain(&v), path_text(p)),
+                        format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), path_text(p)),
                     )
-                })?)
+                })?;
+                if !(0.0..=100.0).contains(&pct) {
+                    return Err(Failure::states(StatesError::Runtime, "ToleratedFailurePercentage must be between 0 and 100."));
+                }
+                Some(pct)
             }
             Some(Dynamic::Jsonata(x)) => x.eval(&states, &env)?.and_then(|v| v.as_f64()),
         };
@@ -130,7 +155,8 @@ impl<'a> Interpreter<'a> {
             Some(Dynamic::Literal(n)) => Ok(Some(*n)),
             Some(Dynamic::Path(p)) => {
                 let v = p.eval(input, env, &format!("{field}Path"))?;
-                match v.as_u64() {
+                let n = v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse::<u64>().ok()));
+                match n {
                     Some(n) => Ok(Some(n)),
                     None => Err(Failure::states(
                         StatesError::Runtime,
@@ -219,10 +245,9 @@ impl<'a> Interpreter<'a> {
             if work.map_run_arn.is_some() {
                 self.emit(&mut last, frame.silent, "MapRunFailed", Some(details::failure(&f)));
             }
-            self.emit(&mut last, frame.silent, "MapStateFailed", None);
             frame.last_event = last;
             let e = active.entered;
-            self.fail(frame, st, e, f, Origin::Work);
+            self.fail_with(frame, st, e, f, Origin::Work, Some(("MapStateFailed", None)));
             return true;
         }
         if work.next < work.items.len() || !work.running.is_empty() {
@@ -326,6 +351,15 @@ impl<'a> Interpreter<'a> {
             }
         }
         None
+    }
+}
+
+/// A number, or a string holding one (AWS reads `…Path` numbers from strings too).
+fn number_or_numeric_string(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
     }
 }
 

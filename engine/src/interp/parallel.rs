@@ -62,10 +62,8 @@ impl<'a> Interpreter<'a> {
             let Pos::Done(Err(f)) = std::mem::replace(&mut branches[i].pos, Pos::Done(Ok(Value::Null))) else {
                 return true;
             };
-            let mut last = frame.last_event;
-            self.emit(&mut last, frame.silent, "ParallelStateFailed", Some(crate::history::details::failure(&f)));
-            frame.last_event = last;
-            self.fail(frame, st, e, f, Origin::Work);
+            let details = Some(crate::history::details::failure(&f));
+            self.fail_with(frame, st, e, f, Origin::Work, Some(("ParallelStateFailed", details)));
             return true;
         }
         let outputs: Vec<Value> = branches

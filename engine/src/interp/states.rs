@@ -7,6 +7,8 @@ use state_lang::{
     Condition, Dynamic, Env, Failure, Fail, QueryLanguage, State, StateId, StateKind, StatesError, Transition, Wait,
 };
 
+use state_lang::template::PathExpr;
+
 use super::complete::{plain_output, Origin};
 use super::io::CtxExtra;
 use super::{resolve_scope, Active, Command, Entered, Frame, Interpreter, Pos, Signal, Work};
@@ -257,10 +259,7 @@ impl<'a> Interpreter<'a> {
                 Wait::Seconds(d) => {
                     let secs = match d {
                         Dynamic::Literal(n) => *n as f64,
-                        Dynamic::Path(p) => {
-                            let v = p.eval(&eff, &env, "SecondsPath")?;
-                            wait_seconds_from_path(p_text(p), &v)?
-                        }
+                        Dynamic::Path(p) => wait_seconds_from_path(p, &eff, &env)?,
                         Dynamic::Jsonata(x) => {
                             let v = x.eval(&states, &env)?;
                             wait_seconds_from_jsonata(x.as_str(), v.as_ref())?
@@ -289,10 +288,10 @@ impl<'a> Interpreter<'a> {
     }
 }
 
-fn p_text(p: &state_lang::template::PathExpr) -> &str {
+fn p_text(p: &PathExpr) -> &str {
     match p {
-        state_lang::template::PathExpr::Path(p) => p.as_str(),
-        state_lang::template::PathExpr::Intrinsic(i) => i.as_str(),
+        PathExpr::Path(p) => p.as_str(),
+        PathExpr::Intrinsic(i) => i.as_str(),
     }
 }
 
@@ -320,10 +319,27 @@ pub(super) fn json_type(v: Option<&Value>) -> &'static str {
     }
 }
 
-fn wait_seconds_from_path(path: &str, v: &Value) -> Result<f64, Failure> {
-    match v.as_u64() {
-        Some(n) => Ok(n as f64),
-        None => Err(Failure::states(
+fn wait_seconds_from_path(p: &PathExpr, input: &Value, env: &Env<'_>) -> Result<f64, Failure> {
+    let path = p_text(p);
+    let v = match p {
+        PathExpr::Path(rp) => match rp.find(input, env) {
+            Ok(v) => v.into_owned(),
+            Err(_) => {
+                return Err(Failure::states(
+                    StatesError::Runtime,
+                    format!("The SecondsPath parameter does not reference an input value: {path}"),
+                ))
+            }
+        },
+        PathExpr::Intrinsic(_) => p.eval(input, env, "SecondsPath")?,
+    };
+    match (v.as_u64(), v.as_i64()) {
+        (Some(n), _) => Ok(n as f64),
+        (None, Some(_)) => Err(Failure::states(
+            StatesError::Runtime,
+            format!("The SecondsPath parameter references a negative value: {path} == {v}"),
+        )),
+        _ => Err(Failure::states(
             StatesError::Runtime,
             format!("The SecondsPath parameter cannot be parsed as a long value: {path} == {v}"),
         )),
@@ -346,7 +362,8 @@ fn wait_seconds_from_jsonata(expr: &str, v: Option<&Value>) -> Result<f64, Failu
 
 /// ISO-8601 extended offset date-time, as AWS accepts in Wait states.
 pub(super) fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    let t = state_lang::choice::parse_timestamp(s)?;
+    DateTime::from_timestamp(t.unix_seconds(), t.subsec_nanos())
 }
 
 fn bad_timestamp_literal(s: &str) -> Failure {

@@ -131,7 +131,7 @@ impl<'a> Interpreter<'a> {
         let Some(d) = d else { return Ok(None) };
         let ctx = self.context_value(st, e, CtxExtra::default());
         let env = Env { context: &ctx, vars: &frame.vars, entropy: self.entropy };
-        let r = match d {
+        let r = (|| match d {
             Dynamic::Literal(n) => Ok(*n),
             Dynamic::Path(p) => {
                 let v = p.eval(&e.input, &env, &format!("{field}Path"))?;
@@ -154,7 +154,7 @@ impl<'a> Interpreter<'a> {
                     )
                 })
             }
-        };
+        })();
         r.map(Some).map_err(|f| self.in_state(st, e, f))
     }
 

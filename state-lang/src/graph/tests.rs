@@ -1,3 +1,5 @@
+//! The graphs, their JSON form and their DOT form, built from one machine with nested scopes.
+
 use petgraph::visit::EdgeRef;
 use serde_json::json;
 

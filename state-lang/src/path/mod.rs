@@ -38,6 +38,8 @@ pub struct ReferencePath {
     root: Root,
     steps: Vec<Step>,
     definite: bool,
+    /// Set when `['a','b']` is followed by more steps, which Jayway refuses at evaluation.
+    misplaced_names: Option<String>,
 }
 
 impl PartialEq for ReferencePath {
@@ -71,14 +73,14 @@ impl MissingPathStyle {
 impl ReferencePath {
     /// Parses a path. The error says why the text is not a JSONPath AWS accepts.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (root, steps) = parser::parse(text)
+        let parsed = parser::parse(text)
             .map_err(|why| format!("'{text}' is not a valid JSONPath: {why}"))?;
-        let definite = ast::is_definite(&steps);
         Ok(ReferencePath {
             text: text.to_string(),
-            root,
-            steps,
-            definite,
+            definite: ast::is_definite(&parsed.steps),
+            root: parsed.root,
+            steps: parsed.steps,
+            misplaced_names: parsed.misplaced_names,
         })
     }
 
@@ -112,6 +114,11 @@ impl ReferencePath {
     /// Selects from `input` (or `$$` / a variable, by the path's root), borrowing where it can.
     /// Indefinite paths yield an array of their matches and never fail.
     pub fn find<'v>(&self, input: &'v Value, env: &Env<'v>) -> Result<Cow<'v, Value>, PathError> {
+        if let Some(prefix) = &self.misplaced_names {
+            return Err(PathError::MultiPropertyNotLeaf {
+                path: prefix.clone(),
+            });
+        }
         let doc = self.document(input, env)?;
         if self.definite {
             return eval::definite(&self.steps, doc);

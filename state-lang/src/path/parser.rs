@@ -119,8 +119,17 @@ pub(crate) enum StepContext {
     Filter,
 }
 
+/// A parsed path.
+pub(crate) struct Parsed {
+    pub(crate) root: Root,
+    pub(crate) steps: Vec<Step>,
+    /// The text up to a `['a','b']` that is not the last step: Jayway refuses such a path
+    /// whatever the document ("Multi properties can only be used as path leafs: $['a','b']").
+    pub(crate) misplaced_names: Option<String>,
+}
+
 /// Parses a whole path. The error is the reason only; callers add the path and field.
-pub(crate) fn parse(text: &str) -> Result<(Root, Vec<Step>), String> {
+pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
     let trimmed = text.trim();
     let mut cur = Cursor::new(trimmed);
     if !cur.eat('$') {
@@ -134,11 +143,26 @@ pub(crate) fn parse(text: &str) -> Result<(Root, Vec<Step>), String> {
             Some(_) => Root::Variable(read_variable_name(&mut cur)?),
         }
     };
-    let steps = parse_steps(&mut cur, StepContext::Path)?;
+    let mut steps = Vec::new();
+    let mut names_end = None;
+    while let Some(step) = parse_step(&mut cur, StepContext::Path, steps.len())? {
+        if names_end.is_none() && matches!(step, Step::Child(Selector::Names(_))) {
+            names_end = Some(cur.pos());
+        }
+        steps.push(step);
+    }
     if !cur.at_end() {
         return Err(cur.unexpected("'.' or '['"));
     }
-    Ok((root, steps))
+    let last_is_names = matches!(steps.last(), Some(Step::Child(Selector::Names(_))));
+    let misplaced_names = names_end
+        .filter(|end| !(last_is_names && *end == cur.pos()))
+        .map(|end| trimmed.chars().take(end).collect());
+    Ok(Parsed {
+        root,
+        steps,
+        misplaced_names,
+    })
 }
 
 fn read_variable_name(cur: &mut Cursor) -> Result<String, String> {
@@ -159,24 +183,31 @@ fn read_variable_name(cur: &mut Cursor) -> Result<String, String> {
 /// Reads steps until the end of the path (or, in a filter, the end of the operand).
 pub(crate) fn parse_steps(cur: &mut Cursor, ctx: StepContext) -> Result<Vec<Step>, String> {
     let mut steps = Vec::new();
-    loop {
-        if steps.len() > MAX_STEPS {
-            return Err(format!("a path may have at most {MAX_STEPS} steps"));
-        }
-        match cur.peek() {
-            Some('.') if cur.peek_at(1) == Some('.') => {
-                cur.bump();
-                cur.bump();
-                steps.push(Step::Scan(parse_after_dot(cur, ctx)?));
-            }
-            Some('.') => {
-                cur.bump();
-                steps.push(Step::Child(parse_after_dot(cur, ctx)?));
-            }
-            Some('[') => steps.push(Step::Child(parse_bracket(cur)?)),
-            _ => return Ok(steps),
-        }
+    while let Some(step) = parse_step(cur, ctx, steps.len())? {
+        steps.push(step);
     }
+    Ok(steps)
+}
+
+/// Reads one step, if one starts here; `count` is the number of steps read so far.
+fn parse_step(cur: &mut Cursor, ctx: StepContext, count: usize) -> Result<Option<Step>, String> {
+    if count >= MAX_STEPS && matches!(cur.peek(), Some('.' | '[')) {
+        return Err(format!("a path may have at most {MAX_STEPS} steps"));
+    }
+    let step = match cur.peek() {
+        Some('.') if cur.peek_at(1) == Some('.') => {
+            cur.bump();
+            cur.bump();
+            Step::Scan(parse_after_dot(cur, ctx)?)
+        }
+        Some('.') => {
+            cur.bump();
+            Step::Child(parse_after_dot(cur, ctx)?)
+        }
+        Some('[') => Step::Child(parse_bracket(cur)?),
+        _ => return Ok(None),
+    };
+    Ok(Some(step))
 }
 
 /// What follows `.` or `..`: `*`, a bracket, a name or a function call.

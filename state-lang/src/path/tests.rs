@@ -204,10 +204,13 @@ fn unions_of_indexes_and_names() {
         ok("$['a','c','zz']", input.clone()),
         json!({"a": 1, "c": 3})
     );
+    // Jayway refuses names before further steps, quoting the path up to them.
     assert_eq!(
-        err("$['a','b'].v", input),
-        "Invalid path '$['a','b'].v' : Multi properties can only be used as path leafs: $['a','b']"
+        err("$['a', 'b'].v", input.clone()),
+        "Invalid path '$['a', 'b'].v' : Multi properties can only be used as path leafs: $['a', 'b']"
     );
+    assert!(err("$.x['a','b'][0]", json!({})).ends_with("leafs: $.x['a','b']"));
+    assert!(select("$[*]['a','b'].v", input).is_err());
 }
 
 #[test]
