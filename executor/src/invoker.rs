@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use engine::interp::{TaskCall, TaskFamily};
 use engine::invoker::{BoxFuture, InvokeContext, TaskInvoker};
+use base64::Engine as _;
 use serde_json::Value;
 use state_lang::Failure;
 
@@ -38,6 +39,7 @@ impl TaskInvoker for Executor {
         let http = self.http.clone();
         Box::pin(async move {
             let request_id = uuid::Uuid::new_v4().to_string();
+            let log_tail = lambda::wants_log_tail(&call.payload);
             let (name, event, style) = match call.family {
                 TaskFamily::Lambda => (function_name(&call.resource).to_string(), call.payload.clone(), Style::FunctionArn),
                 TaskFamily::Service if is_lambda_invoke(&call.resource) => {
@@ -54,7 +56,13 @@ impl TaskInvoker for Executor {
                 (Ok(v), Style::FunctionArn) => Ok(v),
                 (Ok(v), Style::Invoke) => {
                     let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-                    Ok(lambda::wrap_invoke_result(v, &request_id, &date))
+                    let mut out = lambda::wrap_invoke_result(v, &request_id, &date);
+                    if log_tail {
+                        // Functions here write no log Cairn keeps; the tail is the runtime's report.
+                        let log = format!("START RequestId: {request_id} Version: $LATEST\nEND RequestId: {request_id}\n");
+                        out["LogResult"] = Value::String(base64::engine::general_purpose::STANDARD.encode(log));
+                    }
+                    Ok(out)
                 }
                 (Err(e), style) => Err(lambda::failure_from(e, style == Style::Invoke)),
             }

@@ -32,6 +32,11 @@ pub fn not_found(name_or_arn: &str, region: &str, account: &str, request_id: &st
     )
 }
 
+/// `LogType: Tail` asks for the end of the function's log in the result.
+pub fn wants_log_tail(params: &Value) -> bool {
+    params.get("LogType").and_then(Value::as_str) == Some("Tail")
+}
+
 /// `FunctionName` and `Payload` of a `lambda:invoke` call.
 pub fn invoke_parameters(params: &Value) -> Result<(String, Value), Failure> {
     let Some(o) = params.as_object() else {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 use state_lang::retry::{find_catcher, find_retrier, retry_delay};
-use state_lang::{Env, Failure, QueryLanguage, State, StatesError, Transition};
+use state_lang::{Env, Failure, QueryLanguage, State, StateKind, StatesError, Transition};
 
 use super::io::{json_size, CtxExtra, Output, MAX_PAYLOAD_BYTES};
 use super::{Active, Command, Entered, Frame, Interpreter, Pos, Work};
@@ -89,6 +89,11 @@ impl<'a> Interpreter<'a> {
         }
         if let Some((event_type, details)) = final_event {
             self.emit(&mut last, frame.silent, event_type, details);
+        }
+        // A state doing work whose error ends a Parallel branch is recorded as aborted.
+        let in_branch = !frame.scope.is_empty() && frame.iteration.is_none();
+        if catcher.is_none() && in_branch && matches!(st.kind, StateKind::Task(_)) {
+            self.emit(&mut last, frame.silent, &format!("{}StateAborted", st.type_name()), None);
         }
         frame.last_event = last;
         let Some(c) = catcher else {

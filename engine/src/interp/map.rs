@@ -14,7 +14,11 @@ use crate::history::details;
 
 impl<'a> Interpreter<'a> {
     pub(super) fn run_map(&mut self, frame: &mut Frame, st: &'a State, e: Entered, m: &'a Map) {
-        // The items come first: an error there fails the Map before it starts.
+        let max_concurrency = match self.map_max_concurrency(frame, st, &e, m).map_err(|f| self.in_state(st, &e, f)) {
+            Ok(n) => n,
+            Err(f) => return self.fail(frame, st, e, f, Origin::Evaluation),
+        };
+        // Then the items: an error there fails the Map before it starts.
         let items = match self.map_items(frame, st, &e, m).map_err(|f| self.in_state(st, &e, f)) {
             Ok(x) => x,
             Err(f) => return self.fail_with(frame, st, e, f, Origin::Evaluation, Some(("MapStateFailed", None))),
@@ -22,7 +26,7 @@ impl<'a> Interpreter<'a> {
         let mut last = frame.last_event;
         self.emit(&mut last, frame.silent, "MapStateStarted", Some(json!({"length": items.1.len()})));
         frame.last_event = last;
-        let work = match self.map_setup(frame, st, &e, m, items).map_err(|f| self.in_state(st, &e, f)) {
+        let work = match self.map_setup(frame, st, &e, m, items, max_concurrency).map_err(|f| self.in_state(st, &e, f)) {
             Ok(w) => w,
             Err(f) => return self.fail(frame, st, e, f, Origin::Evaluation),
         };
@@ -32,6 +36,13 @@ impl<'a> Interpreter<'a> {
         }
         frame.last_event = last;
         frame.pos = Pos::Active(Box::new(Active { entered: e, work: Work::Map(Box::new(work)) }));
+    }
+
+    fn map_max_concurrency(&self, frame: &Frame, st: &State, e: &Entered, m: &Map) -> Result<Option<u64>, Failure> {
+        let ctx = self.context_value(st, e, CtxExtra::default());
+        let env = Env { context: &ctx, vars: &frame.vars, entropy: self.entropy };
+        let states = Self::states_object(&e.input, ctx.clone(), None, None);
+        self.dyn_number(m.max_concurrency.as_ref(), &e.input, &env, &states, "MaxConcurrency")
     }
 
     /// The effective input and the items (batched when an `ItemBatcher` says so).
@@ -93,11 +104,11 @@ impl<'a> Interpreter<'a> {
         e: &Entered,
         m: &Map,
         (effective_input, items): (Value, Vec<Value>),
+        max_concurrency: Option<u64>,
     ) -> Result<MapWork, Failure> {
         let ctx = self.context_value(st, e, CtxExtra::default());
         let env = Env { context: &ctx, vars: &frame.vars, entropy: self.entropy };
         let states = Self::states_object(&e.input, ctx.clone(), None, None);
-        let max_concurrency = self.dyn_number(m.max_concurrency.as_ref(), &e.input, &env, &states, "MaxConcurrency")?;
         let tolerated_count = self.dyn_number(m.tolerated_failure_count.as_ref(), &e.input, &env, &states, "ToleratedFailureCount")?;
         let tolerated_percentage = match &m.tolerated_failure_percentage {
             None => None,
