@@ -10,6 +10,8 @@ mod pyre;
 
 #[cfg(test)]
 mod crosscheck;
+#[cfg(test)]
+mod synthetic;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
