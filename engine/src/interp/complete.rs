@@ -6,7 +6,7 @@ use state_lang::retry::{find_catcher, find_retrier, retry_delay};
 use state_lang::{Env, Failure, QueryLanguage, State, StateKind, StatesError, Transition};
 
 use super::io::{json_size, CtxExtra, Output, MAX_PAYLOAD_BYTES};
-use super::{Active, Command, Entered, Frame, Interpreter, Pos, Work};
+use super::{Active, Entered, Frame, Interpreter, Pos, Work};
 
 /// Where a failure came from: evaluation errors are never retried; AWS writes an
 /// `EvaluationFailed` event for an uncaught JSONata evaluation error.
@@ -71,9 +71,8 @@ impl<'a> Interpreter<'a> {
                         *slot += 1;
                     }
                     e.retry_count += 1;
-                    let timer = self.new_id();
                     let due = self.now + chrono::Duration::milliseconds((delay * 1000.0).round() as i64);
-                    self.step.commands.push(Command::Timer { id: timer, due });
+                    let timer = self.new_timer(due);
                     frame.pos = Pos::Active(Box::new(Active { entered: e, work: Work::Backoff { timer } }));
                     return;
                 }

@@ -79,12 +79,19 @@ pub struct Entered {
     pub retry_count: u64,
 }
 
+/// A durable timer: what fires, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timer {
+    pub id: u64,
+    pub due: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Work {
     Task(TaskWork),
     /// Waiting out a retry back-off before running the state again.
-    Backoff { timer: u64 },
-    Wait { timer: u64, output: Value, assigned: Option<serde_json::Map<String, Value>> },
+    Backoff { timer: Timer },
+    Wait { timer: Timer, output: Value, assigned: Option<serde_json::Map<String, Value>> },
     Parallel { branches: Vec<Frame> },
     Map(Box<MapWork>),
 }
@@ -105,7 +112,9 @@ pub struct TaskWork {
     pub family: TaskFamily,
     pub resource: String,
     pub payload: Value,
-    pub timeout_timer: Option<u64>,
+    pub timeout_timer: Option<Timer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }

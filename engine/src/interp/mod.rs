@@ -109,7 +109,7 @@ pub struct ExecState {
     pub root: Frame,
     pub status: ExecStatus,
     #[serde(default)]
-    pub exec_timer: Option<u64>,
+    pub exec_timer: Option<Timer>,
 }
 
 /// The result of advancing an execution.
@@ -150,9 +150,7 @@ impl<'a> Interpreter<'a> {
         let mut last = 0;
         it.emit(&mut last, false, "ExecutionStarted", Some(details::execution_started(&info.input, &info.role_arn)));
         if let Some(secs) = machine.timeout_seconds {
-            let id = it.new_id();
-            state.exec_timer = Some(id);
-            it.step.commands.push(Command::Timer { id, due: now + chrono::Duration::seconds(secs as i64) });
+            state.exec_timer = Some(it.new_timer(now + chrono::Duration::seconds(secs as i64)));
         }
         state.root.last_event = 0;
         it.run(&mut state);
@@ -196,7 +194,7 @@ impl<'a> Interpreter<'a> {
                 it.finish(state, Terminal::Aborted(f));
                 return it.step;
             }
-            Signal::Timer { id } if state.exec_timer == Some(id) => {
+            Signal::Timer { id } if state.exec_timer.is_some_and(|t| t.id == id) => {
                 it.abort_frame(&mut state.root);
                 let f = Failure::without_cause("States.Timeout");
                 let mut last = it.event_count;
@@ -244,6 +242,13 @@ impl<'a> Interpreter<'a> {
         let id = self.next_id;
         self.next_id += 1;
         id
+    }
+
+    /// A new durable timer, and the command that sets it.
+    fn new_timer(&mut self, due: DateTime<Utc>) -> Timer {
+        let t = Timer { id: self.new_id(), due };
+        self.step.commands.push(Command::Timer { id: t.id, due });
+        t
     }
 
     /// Appends an event written by a frame whose last event is `*last`.
@@ -301,9 +306,9 @@ impl<'a> Interpreter<'a> {
         match (&mut active.work, signal) {
             (Work::Task(t), Signal::TaskSucceeded { id, .. }) if t.id == *id => {}
             (Work::Task(t), Signal::TaskFailed { id, .. }) if t.id == *id => {}
-            (Work::Task(t), Signal::Timer { id }) if t.timeout_timer == Some(*id) => {}
-            (Work::Backoff { timer }, Signal::Timer { id }) if timer == id => {}
-            (Work::Wait { timer, .. }, Signal::Timer { id }) if timer == id => {}
+            (Work::Task(t), Signal::Timer { id }) if t.timeout_timer.is_some_and(|t| t.id == *id) => {}
+            (Work::Backoff { timer }, Signal::Timer { id }) if timer.id == *id => {}
+            (Work::Wait { timer, .. }, Signal::Timer { id }) if timer.id == *id => {}
             (Work::Parallel { branches }, _) => {
                 return branches.iter_mut().any(|b| self.deliver(b, signal));
             }
@@ -314,6 +319,17 @@ impl<'a> Interpreter<'a> {
         }
         self.on_signal(frame, signal);
         true
+    }
+
+    /// The commands a recovered execution must carry out again: every timer still pending and
+    /// every task attempt without a recorded result (sent again with the same attempt key).
+    pub fn pending_commands(state: &ExecState) -> Vec<Command> {
+        let mut out = Vec::new();
+        if let Some(t) = state.exec_timer {
+            out.push(Command::Timer { id: t.id, due: t.due });
+        }
+        collect_pending(&state.info.arn, &state.root, &mut out);
+        out
     }
 
     /// Cancels everything running under a frame, writing the `…Aborted` events AWS writes.
@@ -346,5 +362,28 @@ impl<'a> Interpreter<'a> {
         self.emit(&mut last, silent, &format!("{type_name}StateAborted"), None);
         frame.last_event = last;
         frame.pos = Pos::Done(Err(Failure::without_cause("States.Aborted")));
+    }
+}
+
+fn collect_pending(arn: &str, frame: &Frame, out: &mut Vec<Command>) {
+    let Pos::Active(active) = &frame.pos else { return };
+    match &active.work {
+        Work::Task(t) => {
+            if let Some(timer) = t.timeout_timer {
+                out.push(Command::Timer { id: timer.id, due: timer.due });
+            }
+            out.push(Command::Invoke(TaskCall {
+                id: t.id,
+                attempt_key: format!("{arn}/{}", t.id),
+                family: t.family,
+                resource: t.resource.clone(),
+                payload: t.payload.clone(),
+                heartbeat_seconds: t.heartbeat_seconds,
+                task_token: t.token.clone(),
+            }));
+        }
+        Work::Backoff { timer } | Work::Wait { timer, .. } => out.push(Command::Timer { id: timer.id, due: timer.due }),
+        Work::Parallel { branches } => branches.iter().for_each(|b| collect_pending(arn, b, out)),
+        Work::Map(m) => m.running.iter().for_each(|b| collect_pending(arn, b, out)),
     }
 }

@@ -11,7 +11,7 @@ use state_lang::template::PathExpr;
 
 use super::complete::{plain_output, Origin};
 use super::io::CtxExtra;
-use super::{resolve_scope, Active, Command, Entered, Frame, Interpreter, Pos, Signal, Work};
+use super::{resolve_scope, Active, Entered, Frame, Interpreter, Pos, Signal, Work};
 
 impl<'a> Interpreter<'a> {
     pub(super) fn state_of(&self, frame: &Frame, id: StateId) -> Option<&'a State> {
@@ -231,8 +231,7 @@ impl<'a> Interpreter<'a> {
     fn run_wait(&mut self, frame: &mut Frame, st: &'a State, e: Entered, wait: &Wait) {
         match self.wait_until(frame, st, &e, wait) {
             Ok((due, out)) => {
-                let timer = self.new_id();
-                self.step.commands.push(Command::Timer { id: timer, due });
+                let timer = self.new_timer(due);
                 frame.pos = Pos::Active(Box::new(Active {
                     entered: e,
                     work: Work::Wait { timer, output: out.value, assigned: out.assigned },

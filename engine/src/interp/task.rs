@@ -98,11 +98,7 @@ impl<'a> Interpreter<'a> {
             }
         }
         frame.last_event = last;
-        let timeout_timer = timeout.map(|secs| {
-            let t = self.new_id();
-            self.step.commands.push(Command::Timer { id: t, due: self.now + chrono::Duration::seconds(secs as i64) });
-            t
-        });
+        let timeout_timer = timeout.map(|secs| self.new_timer(self.now + chrono::Duration::seconds(secs as i64)));
         self.step.commands.push(Command::Invoke(TaskCall {
             id,
             attempt_key: format!("{}/{}", self.info.arn, id),
@@ -112,7 +108,15 @@ impl<'a> Interpreter<'a> {
             heartbeat_seconds: heartbeat,
             task_token: token.clone(),
         }));
-        let work = TaskWork { id, family: info.family, resource: task.resource.clone(), payload, timeout_timer, token };
+        let work = TaskWork {
+            id,
+            family: info.family,
+            resource: task.resource.clone(),
+            payload,
+            timeout_timer,
+            heartbeat_seconds: heartbeat,
+            token,
+        };
         frame.pos = Pos::Active(Box::new(Active { entered: e, work: Work::Task(work) }));
     }
 
