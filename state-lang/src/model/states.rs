@@ -134,7 +134,7 @@ pub struct ChoiceBranch {
 
 #[derive(Debug, Clone)]
 pub enum Condition {
-    JsonPath(Rule),
+    JsonPath(Box<Rule>),
     Jsonata(JsonataExpr),
 }
 

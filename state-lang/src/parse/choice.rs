@@ -123,7 +123,7 @@ fn jsonpath_rule(ctx: &mut Ctx, rf: &Fields) -> Option<Condition> {
         return None;
     }
     match Rule::parse(&Value::Object(expression)) {
-        Ok(rule) => Some(Condition::JsonPath(rule)),
+        Ok(rule) => Some(Condition::JsonPath(Box::new(rule))),
         Err(errors) => {
             for (rel, message) in errors {
                 ctx.schema(join(&rf.ptr, &rel), message);
