@@ -14,10 +14,7 @@ pub use state::{AppState, ServerConfig};
 
 /// All routes of the server.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/", post(aws::handle))
-        .route("/healthz", get(|| async { "ok" }))
-        .with_state(state)
+    Router::new().route("/", post(aws::handle)).route("/healthz", get(|| async { "ok" })).with_state(state)
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then finishes in-flight requests.

@@ -48,10 +48,7 @@ pub fn build(info: &ExecInfo, st: &StateCtx<'_>) -> Value {
             "RedriveCount": info.redrive_count,
         }),
     );
-    m.insert(
-        "StateMachine".into(),
-        json!({"Id": info.state_machine_arn, "Name": info.state_machine_name}),
-    );
+    m.insert("StateMachine".into(), json!({"Id": info.state_machine_arn, "Name": info.state_machine_name}));
     let mut state = Map::new();
     state.insert("EnteredTime".into(), json!(iso_millis(st.entered)));
     state.insert("Name".into(), json!(st.name));

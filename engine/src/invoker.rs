@@ -31,7 +31,10 @@ pub struct NoInvoker;
 impl TaskInvoker for NoInvoker {
     fn invoke(&self, call: TaskCall, _ctx: InvokeContext) -> BoxFuture<'static, Result<Value, Failure>> {
         Box::pin(async move {
-            Err(Failure::new("States.Runtime", format!("No task runtime is configured for resource '{}'", call.resource)))
+            Err(Failure::new(
+                "States.Runtime",
+                format!("No task runtime is configured for resource '{}'", call.resource),
+            ))
         })
     }
 }

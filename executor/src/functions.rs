@@ -75,8 +75,8 @@ impl Registry {
 
     /// Loads a `--functions` file: `{"name": {spec}, …}`.
     pub fn load_file(&self, path: &str) -> Result<usize, ExecutorError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ExecutorError::ReadFile { path: path.into(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ExecutorError::ReadFile { path: path.into(), source })?;
         let specs: BTreeMap<String, FunctionSpec> = serde_json::from_str(&text)
             .map_err(|e| ExecutorError::InvalidFile { path: path.into(), message: e.to_string() })?;
         for (name, spec) in &specs {

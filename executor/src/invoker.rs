@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use base64::Engine as _;
 use engine::interp::{TaskCall, TaskFamily};
 use engine::invoker::{BoxFuture, InvokeContext, TaskInvoker};
-use base64::Engine as _;
 use serde_json::Value;
 use state_lang::Failure;
 
@@ -41,7 +41,9 @@ impl TaskInvoker for Executor {
             let request_id = uuid::Uuid::new_v4().to_string();
             let log_tail = lambda::wants_log_tail(&call.payload);
             let (name, event, style) = match call.family {
-                TaskFamily::Lambda => (function_name(&call.resource).to_string(), call.payload.clone(), Style::FunctionArn),
+                TaskFamily::Lambda => {
+                    (function_name(&call.resource).to_string(), call.payload.clone(), Style::FunctionArn)
+                }
                 TaskFamily::Service if is_lambda_invoke(&call.resource) => {
                     let (n, p) = lambda::invoke_parameters(&call.payload)?;
                     (n, p, Style::Invoke)
@@ -59,7 +61,8 @@ impl TaskInvoker for Executor {
                     let mut out = lambda::wrap_invoke_result(v, &request_id, &date);
                     if log_tail {
                         // Functions here write no log Cairn keeps; the tail is the runtime's report.
-                        let log = format!("START RequestId: {request_id} Version: $LATEST\nEND RequestId: {request_id}\n");
+                        let log =
+                            format!("START RequestId: {request_id} Version: $LATEST\nEND RequestId: {request_id}\n");
                         out["LogResult"] = Value::String(base64::engine::general_purpose::STANDARD.encode(log));
                     }
                     Ok(out)
@@ -76,7 +79,9 @@ async fn run(http: &reqwest::Client, f: Function, event: &Value, key: &str) -> R
         Function::Spec(spec) => match (&spec.command, &spec.url) {
             (Some(argv), _) => runtime::command::call(&spec, argv, event, key).await,
             (None, Some(url)) => runtime::url::call(http, &spec, url, event, key).await,
-            (None, None) => Err(runtime::error_payload("Lambda.InvalidRuntimeException", "the function has no runtime")),
+            (None, None) => {
+                Err(runtime::error_payload("Lambda.InvalidRuntimeException", "the function has no runtime"))
+            }
         },
     }
 }

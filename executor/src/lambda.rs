@@ -46,7 +46,10 @@ pub fn invoke_parameters(params: &Value) -> Result<(String, Value), Failure> {
         ));
     };
     let Some(name) = o.get("FunctionName").and_then(Value::as_str) else {
-        return Err(Failure::new("States.Runtime", "The field 'FunctionName' is required by the lambda:invoke resource"));
+        return Err(Failure::new(
+            "States.Runtime",
+            "The field 'FunctionName' is required by the lambda:invoke resource",
+        ));
     };
     // Lambda receives the payload's bytes: a string is sent as the JSON text it holds, and no
     // payload at all arrives as an empty object.
@@ -89,10 +92,7 @@ mod tests {
         let text = r#"{"errorMessage": "boom", "errorType": "Exception"}"#;
         let e = FunctionError { error_type: "Exception".into(), payload_text: text.into() };
         assert_eq!(failure_from(e.clone(), false).cause.as_deref(), Some(text));
-        assert_eq!(
-            failure_from(e, true).cause.as_deref(),
-            Some(r#"{"errorMessage":"boom","errorType":"Exception"}"#)
-        );
+        assert_eq!(failure_from(e, true).cause.as_deref(), Some(r#"{"errorMessage":"boom","errorType":"Exception"}"#));
     }
 
     #[test]

@@ -67,10 +67,7 @@ impl PayloadTemplate {
         let mut errors = Vec::new();
         let root = compile_node(value, &mut String::new(), &mut errors);
         if errors.is_empty() {
-            Ok(PayloadTemplate {
-                source: value.clone(),
-                root,
-            })
+            Ok(PayloadTemplate { source: value.clone(), root })
         } else {
             Err(errors)
         }
@@ -103,9 +100,7 @@ fn compile_node(value: &Value, pointer: &mut String, errors: &mut Vec<(String, S
                 pointer.truncate(len);
             }
             if nodes.iter().all(|n| matches!(n, Node::Literal(_))) {
-                Node::Literal(Value::Array(
-                    nodes.into_iter().filter_map(into_literal).collect(),
-                ))
+                Node::Literal(Value::Array(nodes.into_iter().filter_map(into_literal).collect()))
             } else {
                 Node::Array(nodes)
             }
@@ -117,11 +112,7 @@ fn compile_node(value: &Value, pointer: &mut String, errors: &mut Vec<(String, S
 /// An object of the template. AWS writes its plain fields first, in template order, then its
 /// `.$` fields in the iteration order of a Java `HashMap` holding them (recorded executions
 /// show exactly that order), so the entries are arranged that way once, here.
-fn compile_object(
-    map: &Map<String, Value>,
-    pointer: &mut String,
-    errors: &mut Vec<(String, String)>,
-) -> Node {
+fn compile_object(map: &Map<String, Value>, pointer: &mut String, errors: &mut Vec<(String, String)>) -> Node {
     let mut plain = Vec::with_capacity(map.len());
     let mut dynamic = Vec::new();
     for (key, child) in map {
@@ -129,9 +120,7 @@ fn compile_object(
         pointer.push('/');
         pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
         match key.strip_suffix(".$") {
-            Some(name) => {
-                dynamic.push((name.to_string(), compile_expr(key, child, pointer, errors)))
-            }
+            Some(name) => dynamic.push((name.to_string(), compile_expr(key, child, pointer, errors))),
             None => plain.push((key.clone(), compile_node(child, pointer, errors))),
         }
         pointer.truncate(len);
@@ -154,30 +143,20 @@ fn java_hash_map_order<T>(entries: &mut [(String, T)]) {
         capacity *= 2;
     }
     let bucket = |key: &str| {
-        let h = key
-            .encode_utf16()
-            .fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(u32::from(c)));
+        let h = key.encode_utf16().fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(u32::from(c)));
         (h ^ (h >> 16)) as usize & (capacity - 1)
     };
     entries.sort_by_cached_key(|(key, _)| bucket(key));
 }
 
 /// A `.$` key's value: a path or an intrinsic call, as a string.
-fn compile_expr(
-    key: &str,
-    value: &Value,
-    pointer: &str,
-    errors: &mut Vec<(String, String)>,
-) -> Node {
+fn compile_expr(key: &str, value: &Value, pointer: &str, errors: &mut Vec<(String, String)>) -> Node {
     let parsed = match value {
         Value::String(text) => PathExpr::parse(text),
         _ => Err(String::new()),
     };
     match parsed {
-        Ok(expr) => Node::Expr {
-            field: key.to_string(),
-            expr,
-        },
+        Ok(expr) => Node::Expr { field: key.to_string(), expr },
         Err(why) => {
             let mut message = format!(
                 "The value for the field '{key}' must be a valid JSONPath or a valid intrinsic \
@@ -220,11 +199,9 @@ fn eval_node(node: &Node, input: &Value, env: &Env) -> Result<Value, Failure> {
             }
             Ok(Value::Object(map))
         }
-        Node::Array(items) => items
-            .iter()
-            .map(|n| eval_node(n, input, env))
-            .collect::<Result<_, _>>()
-            .map(Value::Array),
+        Node::Array(items) => {
+            items.iter().map(|n| eval_node(n, input, env)).collect::<Result<_, _>>().map(Value::Array)
+        }
     }
 }
 

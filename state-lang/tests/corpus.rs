@@ -9,10 +9,7 @@ use common::{corpus_definitions, corpus_dir};
 fn every_aws_accepted_definition_loads_without_diagnostics() {
     let cases = corpus_definitions();
     if cases.is_empty() {
-        eprintln!(
-            "conformance corpus not found at {}; skipping",
-            corpus_dir().display()
-        );
+        eprintln!("conformance corpus not found at {}; skipping", corpus_dir().display());
         return;
     }
     let mut failures = Vec::new();

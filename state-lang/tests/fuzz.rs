@@ -127,18 +127,11 @@ fn random_value(rng: &mut Rng, names: &[String], depth: usize) -> Value {
         return random_scalar(rng, names);
     }
     if rng.below(2) == 0 {
-        Value::Array(
-            (0..rng.below(3))
-                .map(|_| random_value(rng, names, depth - 1))
-                .collect(),
-        )
+        Value::Array((0..rng.below(3)).map(|_| random_value(rng, names, depth - 1)).collect())
     } else {
         let mut m = Map::new();
         for _ in 0..rng.below(4) {
-            m.insert(
-                rng.pick(KEYS).to_string(),
-                random_value(rng, names, depth - 1),
-            );
+            m.insert(rng.pick(KEYS).to_string(), random_value(rng, names, depth - 1));
         }
         Value::Object(m)
     }
@@ -164,10 +157,9 @@ fn random_container(rng: &mut Rng, v: &Value) -> String {
     let mut cursor: &Value = v;
     for _ in 0..rng.below(8) {
         let step = match cursor {
-            Value::Object(m) if !m.is_empty() => m
-                .iter()
-                .nth(rng.below(m.len()))
-                .map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c)),
+            Value::Object(m) if !m.is_empty() => {
+                m.iter().nth(rng.below(m.len())).map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c))
+            }
             Value::Array(a) if !a.is_empty() => {
                 let i = rng.below(a.len());
                 Some((i.to_string(), &a[i]))
@@ -194,29 +186,17 @@ fn mutate(rng: &mut Rng, v: &mut Value, names: &[String]) {
     match node {
         Value::Object(m) => match rng.below(5) {
             0 if !m.is_empty() => {
-                let key = m
-                    .keys()
-                    .nth(rng.below(m.len()))
-                    .cloned()
-                    .unwrap_or_default();
+                let key = m.keys().nth(rng.below(m.len())).cloned().unwrap_or_default();
                 m.remove(&key);
             }
             1 if !m.is_empty() => {
-                let key = m
-                    .keys()
-                    .nth(rng.below(m.len()))
-                    .cloned()
-                    .unwrap_or_default();
+                let key = m.keys().nth(rng.below(m.len())).cloned().unwrap_or_default();
                 if let Some(val) = m.remove(&key) {
                     m.insert(rng.pick(KEYS).to_string(), val);
                 }
             }
             2 if !m.is_empty() => {
-                let key = m
-                    .keys()
-                    .nth(rng.below(m.len()))
-                    .cloned()
-                    .unwrap_or_default();
+                let key = m.keys().nth(rng.below(m.len())).cloned().unwrap_or_default();
                 m.insert(key, random_value(rng, names, 3));
             }
             _ => {
@@ -276,10 +256,7 @@ fn exercise(text: &str) -> bool {
 }
 
 fn seeds() -> Vec<Value> {
-    let mut seeds: Vec<Value> = common::corpus_definitions()
-        .into_iter()
-        .map(|(_, d)| d)
-        .collect();
+    let mut seeds: Vec<Value> = common::corpus_definitions().into_iter().map(|(_, d)| d).collect();
     seeds.push(json!({"StartAt": "A", "States": {
         "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "B"}], "Default": "M"},
         "B": {"Type": "Task", "Resource": "arn:x", "Retry": [{"ErrorEquals": ["States.ALL"]}],
@@ -329,10 +306,7 @@ fn random_definitions_never_panic() {
             let mut state = Map::new();
             state.insert("Type".into(), json!(rng.pick(STRINGS)));
             for _ in 0..rng.below(6) {
-                state.insert(
-                    rng.pick(KEYS).to_string(),
-                    random_value(&mut rng, &names, 4),
-                );
+                state.insert(rng.pick(KEYS).to_string(), random_value(&mut rng, &names, 4));
             }
             states.insert(name.clone(), Value::Object(state));
         }
@@ -348,10 +322,7 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
         def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [def]}}});
     }
     let diags = state_lang::parse::parse_value(&def).unwrap_err();
-    assert!(
-        diags.iter().any(|d| d.code == "TOO_DEEPLY_NESTED"),
-        "{diags:?}"
-    );
+    assert!(diags.iter().any(|d| d.code == "TOO_DEEPLY_NESTED"), "{diags:?}");
     // As text, serde_json's own recursion limit refuses it first.
     let text = serde_json::to_string(&def).unwrap_or_default();
     assert!(state_lang::load(&text).is_err());

@@ -18,34 +18,28 @@ fn timeout_seconds_on_pass() {
 
 #[test]
 fn catch_on_pass() {
-    let d = machine(
-        json!({"A": {"Type": "Pass", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "A"}]}}),
-    );
+    let d =
+        machine(json!({"A": {"Type": "Pass", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "A"}]}}));
     expect(d, &[(SCHEMA, "/States/A")]);
 }
 
 #[test]
 fn retry_on_wait() {
-    let d = machine(
-        json!({"A": {"Type": "Wait", "Seconds": 1, "End": true, "Retry": [{"ErrorEquals": ["States.ALL"]}]}}),
-    );
+    let d =
+        machine(json!({"A": {"Type": "Wait", "Seconds": 1, "End": true, "Retry": [{"ErrorEquals": ["States.ALL"]}]}}));
     expect(d, &[(SCHEMA, "/States/A")]);
 }
 
 #[test]
 fn unknown_field_on_task() {
-    let d = machine(
-        json!({"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Foo": 1, "End": true}}),
-    );
+    let d =
+        machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Foo": 1, "End": true}}));
     expect(d, &[(SCHEMA, "/States/A")]);
 }
 
 #[test]
 fn input_path_on_fail() {
-    expect(
-        machine(json!({"A": {"Type": "Fail", "InputPath": "$"}})),
-        &[(SCHEMA, "/States/A")],
-    );
+    expect(machine(json!({"A": {"Type": "Fail", "InputPath": "$"}})), &[(SCHEMA, "/States/A")]);
 }
 
 #[test]
@@ -65,9 +59,7 @@ fn task_with_empty_resource() {
 
 #[test]
 fn task_timeout_must_be_positive() {
-    let d = machine(
-        json!({"A": {"Type": "Task", "Resource": "arn:x", "TimeoutSeconds": 0, "End": true}}),
-    );
+    let d = machine(json!({"A": {"Type": "Task", "Resource": "arn:x", "TimeoutSeconds": 0, "End": true}}));
     expect(d, &[(SCHEMA, "/States/A/TimeoutSeconds")]);
 }
 
@@ -89,18 +81,13 @@ fn heartbeat_not_below_timeout() {
 
 #[test]
 fn parameters_must_be_an_object() {
-    let d = machine(
-        json!({"A": {"Type": "Task", "Resource": "arn:x", "Parameters": "x", "End": true}}),
-    );
+    let d = machine(json!({"A": {"Type": "Task", "Resource": "arn:x", "Parameters": "x", "End": true}}));
     expect(d, &[(SCHEMA, "/States/A/Parameters")]);
 }
 
 #[test]
 fn input_path_must_be_a_string() {
-    expect(
-        machine(json!({"A": {"Type": "Pass", "InputPath": 3, "End": true}})),
-        &[(SCHEMA, "/States/A/InputPath")],
-    );
+    expect(machine(json!({"A": {"Type": "Pass", "InputPath": 3, "End": true}})), &[(SCHEMA, "/States/A/InputPath")]);
 }
 
 #[test]
@@ -115,30 +102,19 @@ fn result_path_must_be_a_string_or_null() {
 fn wait_without_duration() {
     let d = machine(json!({"A": {"Type": "Wait", "End": true}}));
     expect(d.clone(), &[(SCHEMA, "/States/A")]);
-    assert_eq!(
-        message(d),
-        "Exactly one of these fields is required: [Seconds, SecondsPath, Timestamp, TimestampPath]"
-    );
+    assert_eq!(message(d), "Exactly one of these fields is required: [Seconds, SecondsPath, Timestamp, TimestampPath]");
 }
 
 #[test]
 fn wait_with_two_durations() {
-    let d = machine(
-        json!({"A": {"Type": "Wait", "Seconds": 1, "Timestamp": "2016-03-14T01:59:00Z", "End": true}}),
-    );
+    let d = machine(json!({"A": {"Type": "Wait", "Seconds": 1, "Timestamp": "2016-03-14T01:59:00Z", "End": true}}));
     expect(d.clone(), &[(SCHEMA, "/States/A")]);
-    assert_eq!(
-        message(d),
-        "Only one of these fields can be specified: [Seconds, Timestamp]"
-    );
+    assert_eq!(message(d), "Only one of these fields can be specified: [Seconds, Timestamp]");
 }
 
 #[test]
 fn wait_seconds_negative() {
-    expect(
-        machine(json!({"A": {"Type": "Wait", "Seconds": -1, "End": true}})),
-        &[(SCHEMA, "/States/A/Seconds")],
-    );
+    expect(machine(json!({"A": {"Type": "Wait", "Seconds": -1, "End": true}})), &[(SCHEMA, "/States/A/Seconds")]);
 }
 
 #[test]
@@ -158,18 +134,12 @@ fn wait_timestamp_not_a_date() {
 
 #[test]
 fn fail_error_and_error_path() {
-    expect(
-        machine(json!({"A": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}})),
-        &[(SCHEMA, "/States/A/Error")],
-    );
+    expect(machine(json!({"A": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}})), &[(SCHEMA, "/States/A/Error")]);
 }
 
 #[test]
 fn fail_cause_must_be_a_string() {
-    expect(
-        machine(json!({"A": {"Type": "Fail", "Cause": 42}})),
-        &[(SCHEMA, "/States/A/Cause")],
-    );
+    expect(machine(json!({"A": {"Type": "Fail", "Cause": 42}})), &[(SCHEMA, "/States/A/Cause")]);
 }
 
 // ---------------------------------------------------------------- Choice
@@ -181,10 +151,7 @@ fn choice_without_rules() {
 
 #[test]
 fn choice_without_choices_field() {
-    expect(
-        machine(json!({"C": {"Type": "Choice", "Default": "Z"}, "Z": pass_end()})),
-        &[(SCHEMA, "/States/C")],
-    );
+    expect(machine(json!({"C": {"Type": "Choice", "Default": "Z"}, "Z": pass_end()})), &[(SCHEMA, "/States/C")]);
 }
 
 #[test]
@@ -195,10 +162,7 @@ fn choice_rule_next_names_no_state() {
 
 #[test]
 fn choice_rule_without_next() {
-    expect(
-        choice(json!([{"Variable": "$.x", "IsPresent": true}])),
-        &[(SCHEMA, "/States/C/Choices/0")],
-    );
+    expect(choice(json!([{"Variable": "$.x", "IsPresent": true}])), &[(SCHEMA, "/States/C/Choices/0")]);
 }
 
 #[test]
@@ -217,10 +181,7 @@ fn choice_rule_not_an_object() {
 
 #[test]
 fn condition_in_a_jsonpath_choice() {
-    expect(
-        choice(json!([{"Condition": "{% true %}", "Next": "Z"}])),
-        &[(SCHEMA, "/States/C/Choices/0")],
-    );
+    expect(choice(json!([{"Condition": "{% true %}", "Next": "Z"}])), &[(SCHEMA, "/States/C/Choices/0")]);
 }
 
 #[test]
@@ -261,10 +222,7 @@ fn task_with(field: &str, value: Value) -> Value {
 
 #[test]
 fn backoff_rate_below_one() {
-    let d = task_with(
-        "Retry",
-        json!([{"ErrorEquals": ["States.ALL"], "BackoffRate": 0.5}]),
-    );
+    let d = task_with("Retry", json!([{"ErrorEquals": ["States.ALL"], "BackoffRate": 0.5}]));
     expect(d.clone(), &[(SCHEMA, "/States/T/Retry/0/BackoffRate")]);
     assert_eq!(message(d), "Minimum value is 1");
 }
@@ -272,10 +230,7 @@ fn backoff_rate_below_one() {
 #[test]
 fn interval_seconds_zero() {
     expect(
-        task_with(
-            "Retry",
-            json!([{"ErrorEquals": ["E"], "IntervalSeconds": 0}]),
-        ),
+        task_with("Retry", json!([{"ErrorEquals": ["E"], "IntervalSeconds": 0}])),
         &[(SCHEMA, "/States/T/Retry/0/IntervalSeconds")],
     );
 }
@@ -291,10 +246,7 @@ fn max_attempts_negative() {
 #[test]
 fn max_delay_seconds_zero() {
     expect(
-        task_with(
-            "Retry",
-            json!([{"ErrorEquals": ["E"], "MaxDelaySeconds": 0}]),
-        ),
+        task_with("Retry", json!([{"ErrorEquals": ["E"], "MaxDelaySeconds": 0}])),
         &[(SCHEMA, "/States/T/Retry/0/MaxDelaySeconds")],
     );
 }
@@ -302,44 +254,29 @@ fn max_delay_seconds_zero() {
 #[test]
 fn jitter_strategy_unknown() {
     expect(
-        task_with(
-            "Retry",
-            json!([{"ErrorEquals": ["E"], "JitterStrategy": "SOME"}]),
-        ),
+        task_with("Retry", json!([{"ErrorEquals": ["E"], "JitterStrategy": "SOME"}])),
         &[(SCHEMA, "/States/T/Retry/0/JitterStrategy")],
     );
 }
 
 #[test]
 fn retrier_unknown_field() {
-    expect(
-        task_with("Retry", json!([{"ErrorEquals": ["E"], "Backoff": 2}])),
-        &[(SCHEMA, "/States/T/Retry/0")],
-    );
+    expect(task_with("Retry", json!([{"ErrorEquals": ["E"], "Backoff": 2}])), &[(SCHEMA, "/States/T/Retry/0")]);
 }
 
 #[test]
 fn retrier_without_error_equals() {
-    expect(
-        task_with("Retry", json!([{"MaxAttempts": 1}])),
-        &[(SCHEMA, "/States/T/Retry/0")],
-    );
+    expect(task_with("Retry", json!([{"MaxAttempts": 1}])), &[(SCHEMA, "/States/T/Retry/0")]);
 }
 
 #[test]
 fn error_equals_empty() {
-    expect(
-        task_with("Retry", json!([{"ErrorEquals": []}])),
-        &[(SCHEMA, "/States/T/Retry/0/ErrorEquals")],
-    );
+    expect(task_with("Retry", json!([{"ErrorEquals": []}])), &[(SCHEMA, "/States/T/Retry/0/ErrorEquals")]);
 }
 
 #[test]
 fn error_equals_not_strings() {
-    expect(
-        task_with("Retry", json!([{"ErrorEquals": ["E", 3]}])),
-        &[(SCHEMA, "/States/T/Retry/0/ErrorEquals/1")],
-    );
+    expect(task_with("Retry", json!([{"ErrorEquals": ["E", 3]}])), &[(SCHEMA, "/States/T/Retry/0/ErrorEquals/1")]);
 }
 
 #[test]
@@ -352,55 +289,38 @@ fn states_all_not_alone() {
 
 #[test]
 fn states_all_not_last_retrier() {
-    let d = task_with(
-        "Retry",
-        json!([{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["E"]}]),
-    );
+    let d = task_with("Retry", json!([{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["E"]}]));
     expect(d, &[(SCHEMA, "/States/T/Retry/0/ErrorEquals")]);
 }
 
 #[test]
 fn states_all_not_last_catcher() {
-    let d = task_with(
-        "Catch",
-        json!([{"ErrorEquals": ["States.ALL"], "Next": "Z"}, {"ErrorEquals": ["E"], "Next": "Z"}]),
-    );
+    let d =
+        task_with("Catch", json!([{"ErrorEquals": ["States.ALL"], "Next": "Z"}, {"ErrorEquals": ["E"], "Next": "Z"}]));
     expect(d, &[(SCHEMA, "/States/T/Catch/0/ErrorEquals")]);
 }
 
 #[test]
 fn catch_next_names_no_state() {
-    expect(
-        task_with("Catch", json!([{"ErrorEquals": ["E"], "Next": "Ghost"}])),
-        &[(TARGET, "/States/T/Catch/0/Next")],
-    );
+    expect(task_with("Catch", json!([{"ErrorEquals": ["E"], "Next": "Ghost"}])), &[(TARGET, "/States/T/Catch/0/Next")]);
 }
 
 #[test]
 fn catcher_without_next() {
-    expect(
-        task_with("Catch", json!([{"ErrorEquals": ["E"]}])),
-        &[(SCHEMA, "/States/T/Catch/0")],
-    );
+    expect(task_with("Catch", json!([{"ErrorEquals": ["E"]}])), &[(SCHEMA, "/States/T/Catch/0")]);
 }
 
 #[test]
 fn catcher_output_in_jsonpath() {
     expect(
-        task_with(
-            "Catch",
-            json!([{"ErrorEquals": ["E"], "Next": "Z", "Output": 1}]),
-        ),
+        task_with("Catch", json!([{"ErrorEquals": ["E"], "Next": "Z", "Output": 1}])),
         &[(SCHEMA, "/States/T/Catch/0")],
     );
 }
 
 #[test]
 fn retry_must_be_an_array() {
-    expect(
-        task_with("Retry", json!({"ErrorEquals": ["E"]})),
-        &[(SCHEMA, "/States/T/Retry")],
-    );
+    expect(task_with("Retry", json!({"ErrorEquals": ["E"]})), &[(SCHEMA, "/States/T/Retry")]);
 }
 
 #[test]

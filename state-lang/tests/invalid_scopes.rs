@@ -21,8 +21,7 @@ fn jsonpath_field_in_a_jsonata_state() {
 
 #[test]
 fn jsonata_field_in_a_jsonpath_state() {
-    let d =
-        machine(json!({"A": {"Type": "Task", "Resource": "arn:x", "Arguments": {}, "End": true}}));
+    let d = machine(json!({"A": {"Type": "Task", "Resource": "arn:x", "Arguments": {}, "End": true}}));
     expect(d.clone(), &[(SCHEMA, "/States/A")]);
     assert_eq!(
         message(d),
@@ -32,22 +31,14 @@ fn jsonata_field_in_a_jsonpath_state() {
 
 #[test]
 fn seconds_path_in_a_jsonata_wait() {
-    expect(
-        jsonata(json!({"A": {"Type": "Wait", "SecondsPath": "$.s", "End": true}})),
-        &[(SCHEMA, "/States/A")],
-    );
+    expect(jsonata(json!({"A": {"Type": "Wait", "SecondsPath": "$.s", "End": true}})), &[(SCHEMA, "/States/A")]);
 }
 
 #[test]
 fn jsonpath_state_in_a_jsonata_machine() {
-    let d = jsonata(
-        json!({"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "Output": 1, "End": true}}),
-    );
+    let d = jsonata(json!({"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "Output": 1, "End": true}}));
     expect(d.clone(), &[(SCHEMA, "/States/A")]);
-    assert_eq!(
-        message(d),
-        "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"
-    );
+    assert_eq!(message(d), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
 }
 
 #[test]
@@ -65,19 +56,14 @@ fn query_language_on_a_branch() {
 
 #[test]
 fn nested_states_inherit_the_machine_language_not_the_parent() {
-    let d = machine(
-        json!({"P": {"Type": "Parallel", "QueryLanguage": "JSONata", "End": true,
-        "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Output": 1, "End": true}}}]}}),
-    );
+    let d = machine(json!({"P": {"Type": "Parallel", "QueryLanguage": "JSONata", "End": true,
+        "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Output": 1, "End": true}}}]}}));
     expect(d, &[(SCHEMA, "/States/P/Branches/0/States/B")]);
 }
 
 #[test]
 fn jsonata_seconds_string_not_an_expression() {
-    expect(
-        jsonata(json!({"A": {"Type": "Wait", "Seconds": "10", "End": true}})),
-        &[(SCHEMA, "/States/A/Seconds")],
-    );
+    expect(jsonata(json!({"A": {"Type": "Wait", "Seconds": "10", "End": true}})), &[(SCHEMA, "/States/A/Seconds")]);
 }
 
 #[test]
@@ -95,8 +81,7 @@ fn assign_variable_name_too_long() {
 
 #[test]
 fn assign_in_a_choice_rule_invalid_name() {
-    let d =
-        choice(json!([{"Variable": "$.x", "IsPresent": true, "Next": "Z", "Assign": {"a b": 1}}]));
+    let d = choice(json!([{"Variable": "$.x", "IsPresent": true, "Next": "Z", "Assign": {"a b": 1}}]));
     expect(d, &[(SCHEMA, "/States/C/Choices/0/Assign/a b")]);
 }
 
@@ -104,10 +89,7 @@ fn assign_in_a_choice_rule_invalid_name() {
 
 #[test]
 fn parallel_without_branches() {
-    expect(
-        machine(json!({"P": {"Type": "Parallel", "Branches": [], "End": true}})),
-        &[(SCHEMA, "/States/P/Branches")],
-    );
+    expect(machine(json!({"P": {"Type": "Parallel", "Branches": [], "End": true}})), &[(SCHEMA, "/States/P/Branches")]);
 }
 
 #[test]
@@ -159,10 +141,7 @@ fn map_with_processor_and_iterator() {
 
 #[test]
 fn map_max_concurrency_negative() {
-    expect(
-        map_with(json!({"MaxConcurrency": -1})),
-        &[(SCHEMA, "/States/M/MaxConcurrency")],
-    );
+    expect(map_with(json!({"MaxConcurrency": -1})), &[(SCHEMA, "/States/M/MaxConcurrency")]);
 }
 
 #[test]
@@ -175,18 +154,12 @@ fn map_max_concurrency_and_path() {
 
 #[test]
 fn map_tolerated_failure_percentage_over_100() {
-    expect(
-        map_with(json!({"ToleratedFailurePercentage": 101})),
-        &[(SCHEMA, "/States/M/ToleratedFailurePercentage")],
-    );
+    expect(map_with(json!({"ToleratedFailurePercentage": 101})), &[(SCHEMA, "/States/M/ToleratedFailurePercentage")]);
 }
 
 #[test]
 fn map_item_selector_and_parameters() {
-    expect(
-        map_with(json!({"ItemSelector": {}, "Parameters": {}})),
-        &[(SCHEMA, "/States/M/ItemSelector")],
-    );
+    expect(map_with(json!({"ItemSelector": {}, "Parameters": {}})), &[(SCHEMA, "/States/M/ItemSelector")]);
 }
 
 #[test]
@@ -194,17 +167,13 @@ fn map_processor_mode_unknown() {
     let d = map_with(
         json!({"ItemProcessor": {"ProcessorConfig": {"Mode": "FAST"}, "StartAt": "I", "States": {"I": pass_end()}}}),
     );
-    expect(
-        d,
-        &[(SCHEMA, "/States/M/ItemProcessor/ProcessorConfig/Mode")],
-    );
+    expect(d, &[(SCHEMA, "/States/M/ItemProcessor/ProcessorConfig/Mode")]);
 }
 
 #[test]
 fn map_processor_query_language() {
-    let d = map_with(
-        json!({"ItemProcessor": {"QueryLanguage": "JSONata", "StartAt": "I", "States": {"I": pass_end()}}}),
-    );
+    let d =
+        map_with(json!({"ItemProcessor": {"QueryLanguage": "JSONata", "StartAt": "I", "States": {"I": pass_end()}}}));
     expect(d, &[(SCHEMA, "/States/M/ItemProcessor")]);
 }
 
@@ -224,10 +193,7 @@ fn map_label_duplicated() {
 
 #[test]
 fn map_label_invalid() {
-    expect(
-        map_with(json!({"Label": "has space"})),
-        &[("INVALID_LABEL_NAME", "/States/M/Label")],
-    );
+    expect(map_with(json!({"Label": "has space"})), &[("INVALID_LABEL_NAME", "/States/M/Label")]);
 }
 
 #[test]
@@ -240,30 +206,19 @@ fn map_item_reader_parameters_in_jsonata() {
 
 #[test]
 fn map_item_batcher_unknown_field() {
-    expect(
-        map_with(json!({"ItemBatcher": {"MaxItems": 3}})),
-        &[(SCHEMA, "/States/M/ItemBatcher")],
-    );
+    expect(map_with(json!({"ItemBatcher": {"MaxItems": 3}})), &[(SCHEMA, "/States/M/ItemBatcher")]);
 }
 
 #[test]
 fn unreachable_state_in_a_processor() {
-    let d = map_with(
-        json!({"ItemProcessor": {"StartAt": "I", "States": {"I": pass_end(), "Lost": pass_end()}}}),
-    );
+    let d = map_with(json!({"ItemProcessor": {"StartAt": "I", "States": {"I": pass_end(), "Lost": pass_end()}}}));
     expect(d, &[(TARGET, "/States/M/ItemProcessor/States/Lost")]);
 }
 
 #[test]
 fn processor_start_at_names_no_state() {
     let d = map_with(json!({"ItemProcessor": {"StartAt": "Nope", "States": {"I": pass_end()}}}));
-    expect(
-        d,
-        &[
-            (TARGET, "/States/M/ItemProcessor/StartAt"),
-            (TARGET, "/States/M/ItemProcessor/States/I"),
-        ],
-    );
+    expect(d, &[(TARGET, "/States/M/ItemProcessor/StartAt"), (TARGET, "/States/M/ItemProcessor/States/I")]);
 }
 
 #[test]
@@ -293,9 +248,7 @@ fn result_path_not_a_reference_path() {
 
 #[test]
 fn unknown_intrinsic_in_parameters() {
-    let d = machine(
-        json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.Nope(1)"}, "End": true}}),
-    );
+    let d = machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.Nope(1)"}, "End": true}}));
     expect(d, &[(SCHEMA, "/States/A/Parameters/x.$")]);
 }
 
@@ -321,8 +274,5 @@ fn choice_rule_operand_of_the_wrong_type() {
 
 #[test]
 fn cause_path_not_a_path() {
-    expect(
-        machine(json!({"A": {"Type": "Fail", "CausePath": "nope"}})),
-        &[(SCHEMA, "/States/A/CausePath")],
-    );
+    expect(machine(json!({"A": {"Type": "Fail", "CausePath": "nope"}})), &[(SCHEMA, "/States/A/CausePath")]);
 }

@@ -14,11 +14,7 @@ fn not_json_at_all() {
     let diags = state_lang::load("{\"StartAt\": \"A\",\n \"States\": }").unwrap_err();
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].code, "INVALID_JSON_DESCRIPTION");
-    assert!(
-        diags[0].message.contains("line 2, column 12"),
-        "{}",
-        diags[0].message
-    );
+    assert!(diags[0].message.contains("line 2, column 12"), "{}", diags[0].message);
 }
 
 #[test]
@@ -35,60 +31,39 @@ fn definition_not_an_object() {
 #[test]
 fn missing_start_at_and_states() {
     expect(json!({"Comment": "x"}), &[(SCHEMA, "")]);
-    assert_eq!(
-        message(json!({})),
-        "These fields are required: [StartAt, States]"
-    );
+    assert_eq!(message(json!({})), "These fields are required: [StartAt, States]");
 }
 
 #[test]
 fn unknown_top_level_field() {
-    expect(
-        json!({"StartAt": "A", "States": {"A": pass_end()}, "Bogus": 1}),
-        &[(SCHEMA, "")],
-    );
+    expect(json!({"StartAt": "A", "States": {"A": pass_end()}, "Bogus": 1}), &[(SCHEMA, "")]);
 }
 
 #[test]
 fn top_level_timeout_must_be_positive() {
-    expect(
-        json!({"StartAt": "A", "States": {"A": pass_end()}, "TimeoutSeconds": 0}),
-        &[(SCHEMA, "/TimeoutSeconds")],
-    );
+    expect(json!({"StartAt": "A", "States": {"A": pass_end()}, "TimeoutSeconds": 0}), &[(SCHEMA, "/TimeoutSeconds")]);
 }
 
 #[test]
 fn top_level_comment_must_be_a_string() {
-    expect(
-        json!({"StartAt": "A", "States": {"A": pass_end()}, "Comment": 5}),
-        &[(SCHEMA, "/Comment")],
-    );
+    expect(json!({"StartAt": "A", "States": {"A": pass_end()}, "Comment": 5}), &[(SCHEMA, "/Comment")]);
 }
 
 #[test]
 fn start_at_names_no_state() {
-    expect(
-        json!({"StartAt": "Nope", "States": {"A": pass_end()}}),
-        &[(TARGET, "/StartAt"), (TARGET, "/States/A")],
-    );
+    expect(json!({"StartAt": "Nope", "States": {"A": pass_end()}}), &[(TARGET, "/StartAt"), (TARGET, "/States/A")]);
 }
 
 #[test]
 fn states_must_be_an_object() {
-    expect(
-        json!({"StartAt": "A", "States": []}),
-        &[(SCHEMA, "/States")],
-    );
+    expect(json!({"StartAt": "A", "States": []}), &[(SCHEMA, "/States")]);
 }
 
 #[test]
 fn top_level_query_language_outside_the_enum() {
     let d = json!({"QueryLanguage": "jsonata", "StartAt": "A", "States": {"A": pass_end()}});
     expect(d.clone(), &[(SCHEMA, "/QueryLanguage")]);
-    assert_eq!(
-        message(d),
-        "Value should be one of the following: [JSONPath, JSONata]"
-    );
+    assert_eq!(message(d), "Value should be one of the following: [JSONPath, JSONata]");
 }
 
 #[test]
@@ -104,19 +79,13 @@ fn duplicate_state_name_across_scopes() {
     let d = machine(json!({
         "A": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "A", "States": {"A": pass_end()}}]}
     }));
-    expect(
-        d,
-        &[("DUPLICATE_STATE_NAME", "/States/A/Branches/0/States/A")],
-    );
+    expect(d, &[("DUPLICATE_STATE_NAME", "/States/A/Branches/0/States/A")]);
 }
 
 #[test]
 fn state_name_too_long() {
     let name = "n".repeat(81);
-    expect(
-        machine(json!({ name.clone(): pass_end() })),
-        &[("INVALID_STATE_NAME", &format!("/States/{name}"))],
-    );
+    expect(machine(json!({ name.clone(): pass_end() })), &[("INVALID_STATE_NAME", &format!("/States/{name}"))]);
 }
 
 #[test]
@@ -129,18 +98,12 @@ fn state_name_with_slash_is_escaped_in_the_pointer() {
 
 #[test]
 fn missing_type() {
-    expect(
-        machine(json!({"A": {"End": true}})),
-        &[(SCHEMA, "/States/A")],
-    );
+    expect(machine(json!({"A": {"End": true}})), &[(SCHEMA, "/States/A")]);
 }
 
 #[test]
 fn unknown_type() {
-    expect(
-        machine(json!({"A": {"Type": "Sleep", "End": true}})),
-        &[(SCHEMA, "/States/A/Type")],
-    );
+    expect(machine(json!({"A": {"Type": "Sleep", "End": true}})), &[(SCHEMA, "/States/A/Type")]);
 }
 
 #[test]
@@ -199,8 +162,7 @@ fn unreachable_state() {
 
 #[test]
 fn loop_without_terminal_state() {
-    let d =
-        machine(json!({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}));
+    let d = machine(json!({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}));
     expect(d.clone(), &[("MISSING_END_STATE", "")]);
     assert_eq!(message(d), "Workflow has no terminal state");
 }

@@ -28,7 +28,8 @@ impl Handler for CaseFunction {
             // The function answers these exact bytes.
             let r = serde_json::from_str(&body).map_err(|e| FunctionError {
                 error_type: "Lambda.InvalidResponseException".into(),
-                payload_text: json!({"errorMessage": e.to_string(), "errorType": "Lambda.InvalidResponseException"}).to_string(),
+                payload_text: json!({"errorMessage": e.to_string(), "errorType": "Lambda.InvalidResponseException"})
+                    .to_string(),
             });
             return Box::pin(async move { r });
         }
@@ -51,10 +52,11 @@ impl Handler for CaseFunction {
 async fn run_case(case: &Case) -> Result<Value, String> {
     let ctx = &case.context;
     let expect_running = case.expected.status == "RUNNING";
-    let clock: Arc<dyn Clock> = match ctx.clock_now.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
-        Some(t) => Arc::new(OffsetClock::starting_at(t.with_timezone(&chrono::Utc))),
-        None => Arc::new(SystemClock),
-    };
+    let clock: Arc<dyn Clock> =
+        match ctx.clock_now.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+            Some(t) => Arc::new(OffsetClock::starting_at(t.with_timezone(&chrono::Utc))),
+            None => Arc::new(SystemClock),
+        };
     let registry = Arc::new(Registry::new());
     for (name, spec) in &case.lambdas {
         let behaviour = spec.get("behaviour").cloned().unwrap_or(Value::Null);
@@ -73,7 +75,8 @@ async fn run_case(case: &Case) -> Result<Value, String> {
         .create_state_machine(&ctx.state_machine_name, &definition, mtype, ctx.role_arn.clone())
         .await
         .map_err(|e| format!("create: {e}"))?;
-    let req = StartRequest { state_machine_arn: sm.arn, name: Some(ctx.execution_name.clone()), input: case.input.clone() };
+    let req =
+        StartRequest { state_machine_arn: sm.arn, name: Some(ctx.execution_name.clone()), input: case.input.clone() };
     let started = engine.start_execution(req).await.map_err(|e| format!("start: {e}"))?;
     let record = if expect_running {
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -153,11 +156,18 @@ fn report(outcomes: &[Outcome], skipped: &[Case]) -> (usize, usize) {
     let (mut hist_pass, mut hist_total) = (0, 0);
     for o in outcomes {
         let (result_ok, history_ok, why) = match &o.verdict {
-            Ok(v) => (v.result_ok, v.history_ok, v.diffs.iter().chain(&v.history_diffs).take(2).cloned().collect::<Vec<_>>().join(" | ")),
+            Ok(v) => (
+                v.result_ok,
+                v.history_ok,
+                v.diffs.iter().chain(&v.history_diffs).take(2).cloned().collect::<Vec<_>>().join(" | "),
+            ),
             Err(e) => (false, Some(false), e.clone()),
         };
         let pass = result_ok && history_ok != Some(false);
-        for t in [by_cat.entry(o.case.category.clone()).or_default(), by_lang.entry(o.case.query_language.clone()).or_default()] {
+        for t in [
+            by_cat.entry(o.case.category.clone()).or_default(),
+            by_lang.entry(o.case.query_language.clone()).or_default(),
+        ] {
             t.total += 1;
             t.result_pass += result_ok as usize;
             if let Some(h) = history_ok {

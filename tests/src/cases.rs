@@ -92,10 +92,7 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 fn read_json(file: &Path) -> Result<Value, LoadError> {
-    let err = |reason: String| LoadError {
-        file: file.to_path_buf(),
-        reason,
-    };
+    let err = |reason: String| LoadError { file: file.to_path_buf(), reason };
     let text = fs::read_to_string(file).map_err(|e| err(e.to_string()))?;
     serde_json::from_str(&text).map_err(|e| err(e.to_string()))
 }
@@ -108,22 +105,12 @@ pub fn load_cases(dir: impl AsRef<Path>) -> Result<Vec<Case>, LoadError> {
     let files: Vec<String> = if index.exists() {
         let rows = read_json(&index)?;
         rows.as_array()
-            .map(|rows| {
-                rows.iter()
-                    .filter_map(|r| r.get("file").and_then(Value::as_str))
-                    .map(str::to_string)
-                    .collect()
-            })
+            .map(|rows| rows.iter().filter_map(|r| r.get("file").and_then(Value::as_str)).map(str::to_string).collect())
             .unwrap_or_default()
     } else {
-        let entries = fs::read_dir(dir).map_err(|e| LoadError {
-            file: dir.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".json"))
-            .collect();
+        let entries = fs::read_dir(dir).map_err(|e| LoadError { file: dir.to_path_buf(), reason: e.to_string() })?;
+        let mut names: Vec<String> =
+            entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.ends_with(".json")).collect();
         names.sort();
         names
     };
@@ -153,10 +140,7 @@ fn flag(v: &Value, key: &str) -> bool {
 impl Case {
     /// A case from its JSON; `file` is where it came from (for messages).
     pub fn from_value(raw: Value, file: PathBuf) -> Result<Case, LoadError> {
-        let missing = |what: &str| LoadError {
-            file: file.clone(),
-            reason: format!("missing {what}"),
-        };
+        let missing = |what: &str| LoadError { file: file.clone(), reason: format!("missing {what}") };
         let id = opt_text(&raw, "id").ok_or_else(|| missing("id"))?;
         let definition = raw.get("definition").cloned().ok_or_else(|| missing("definition"))?;
         let ctx = raw.get("context").ok_or_else(|| missing("context"))?;
@@ -171,11 +155,7 @@ impl Case {
             execution_name: text(ctx, "execution_name"),
             state_machine_arn: opt_text(ctx, "state_machine_arn"),
             execution_arn: opt_text(ctx, "execution_arn"),
-            start: if text(ctx, "start") == "sync" {
-                StartMode::Sync
-            } else {
-                StartMode::Async
-            },
+            start: if text(ctx, "start") == "sync" { StartMode::Sync } else { StartMode::Async },
             clock_now: opt_text(ctx, "clock_now"),
         };
         let expected = Expected {

@@ -38,11 +38,7 @@ impl std::error::Error for LambdaError {}
 
 impl LambdaError {
     fn new(error: impl Into<String>, cause: impl Into<String>) -> LambdaError {
-        LambdaError {
-            error: error.into(),
-            cause: Some(cause.into()),
-            sleep_seconds: None,
-        }
+        LambdaError { error: error.into(), cause: Some(cause.into()), sleep_seconds: None }
     }
 
     /// Whether this is the "sleeps past the timeout" marker rather than a function error.
@@ -105,11 +101,7 @@ pub fn response_body(behaviour: &Value) -> Option<String> {
 fn raised(behaviour: &Value, style: ResourceStyle) -> LambdaError {
     let error_type = behaviour.get("error_type").and_then(Value::as_str).unwrap_or("Exception");
     let custom = behaviour.get("custom_exception").and_then(Value::as_bool).unwrap_or(false);
-    let message = if custom {
-        ""
-    } else {
-        behaviour.get("message").and_then(Value::as_str).unwrap_or_default()
-    };
+    let message = if custom { "" } else { behaviour.get("message").and_then(Value::as_str).unwrap_or_default() };
     // The recorded handlers: `raise Exception("…")` on line 2, or a custom exception class
     // whose constructor takes no message on line 9.
     let frame = if custom {

@@ -20,29 +20,13 @@ pub struct Dumps {
 
 impl Dumps {
     /// `json.dumps(v)`.
-    pub const DEFAULT: Dumps = Dumps {
-        compact: false,
-        ensure_ascii: true,
-        sort_keys: false,
-    };
+    pub const DEFAULT: Dumps = Dumps { compact: false, ensure_ascii: true, sort_keys: false };
     /// `json.dumps(v, ensure_ascii=False)`.
-    pub const UNICODE: Dumps = Dumps {
-        compact: false,
-        ensure_ascii: false,
-        sort_keys: false,
-    };
+    pub const UNICODE: Dumps = Dumps { compact: false, ensure_ascii: false, sort_keys: false };
     /// `json.dumps(v, separators=(",", ":"), ensure_ascii=False)`.
-    pub const COMPACT_UNICODE: Dumps = Dumps {
-        compact: true,
-        ensure_ascii: false,
-        sort_keys: false,
-    };
+    pub const COMPACT_UNICODE: Dumps = Dumps { compact: true, ensure_ascii: false, sort_keys: false };
     /// `json.dumps(v, sort_keys=True)`.
-    pub const SORTED: Dumps = Dumps {
-        compact: false,
-        ensure_ascii: true,
-        sort_keys: true,
-    };
+    pub const SORTED: Dumps = Dumps { compact: false, ensure_ascii: true, sort_keys: true };
 }
 
 /// `json.dumps(value, **opts)`.
@@ -60,11 +44,7 @@ pub fn dumps_str(s: &str, ensure_ascii: bool) -> String {
 }
 
 fn write_json(out: &mut String, value: &Value, opts: Dumps) {
-    let (item_sep, key_sep) = if opts.compact {
-        (",", ":")
-    } else {
-        (", ", ": ")
-    };
+    let (item_sep, key_sep) = if opts.compact { (",", ":") } else { (", ", ": ") };
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -160,11 +140,7 @@ pub fn float_repr(f: f64) -> String {
     let ndigits = digits.len() as i32;
     let body = if decpt <= -4 || decpt > 16 {
         let (first, tail) = digits.split_at(1);
-        let dot = if tail.is_empty() {
-            String::new()
-        } else {
-            format!(".{tail}")
-        };
+        let dot = if tail.is_empty() { String::new() } else { format!(".{tail}") };
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{first}{dot}e{esign}{:02}", exp.abs())
     } else if decpt <= 0 {
@@ -228,11 +204,7 @@ fn write_repr(out: &mut String, value: &Value) {
 /// `repr(str)`: single quotes unless the text holds `'` and no `"`; non-printable characters
 /// as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -323,18 +295,9 @@ mod tests {
     #[test]
     fn dumps_matches_python_default_and_compact() {
         let v = json!({"b": [1, 1.0, true, null], "a": "é\u{1F600}\n\"\u{7f}"});
-        assert_eq!(
-            dumps(&v, Dumps::DEFAULT),
-            r#"{"b": [1, 1.0, true, null], "a": "\u00e9\ud83d\ude00\n\"\u007f"}"#
-        );
-        assert_eq!(
-            dumps(&v, Dumps::COMPACT_UNICODE),
-            "{\"b\":[1,1.0,true,null],\"a\":\"é\u{1F600}\\n\\\"\u{7f}\"}"
-        );
-        assert_eq!(
-            dumps(&v, Dumps::SORTED),
-            r#"{"a": "\u00e9\ud83d\ude00\n\"\u007f", "b": [1, 1.0, true, null]}"#
-        );
+        assert_eq!(dumps(&v, Dumps::DEFAULT), r#"{"b": [1, 1.0, true, null], "a": "\u00e9\ud83d\ude00\n\"\u007f"}"#);
+        assert_eq!(dumps(&v, Dumps::COMPACT_UNICODE), "{\"b\":[1,1.0,true,null],\"a\":\"é\u{1F600}\\n\\\"\u{7f}\"}");
+        assert_eq!(dumps(&v, Dumps::SORTED), r#"{"a": "\u00e9\ud83d\ude00\n\"\u007f", "b": [1, 1.0, true, null]}"#);
         assert_eq!(dumps(&json!("\u{1}"), Dumps::UNICODE), r#""\u0001""#);
     }
 
@@ -344,10 +307,7 @@ mod tests {
         assert_eq!(py_str(&Value::Null), "None");
         assert_eq!(py_str(&json!(true)), "True");
         assert_eq!(py_str(&json!("plain")), "plain");
-        assert_eq!(
-            py_str(&json!([1, 2.5, {"a": [null, false]}, "x"])),
-            "[1, 2.5, {'a': [None, False]}, 'x']"
-        );
+        assert_eq!(py_str(&json!([1, 2.5, {"a": [null, false]}, "x"])), "[1, 2.5, {'a': [None, False]}, 'x']");
         assert_eq!(str_repr("it's"), "\"it's\"");
         assert_eq!(str_repr("it's \"q\""), "'it\\'s \"q\"'");
         assert_eq!(str_repr("a\\b\n\u{1}é\u{a0}"), "'a\\\\b\\n\\x01é\\xa0'");

@@ -32,7 +32,11 @@ impl From<EngineError> for AwsError {
             EngineError::InvalidDefinition(_) => "InvalidDefinition",
             EngineError::Validation(_) => "ValidationException",
             EngineError::Storage(_) => {
-                return AwsError { status: StatusCode::INTERNAL_SERVER_ERROR, kind: "InternalError", message: e.to_string() }
+                return AwsError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    kind: "InternalError",
+                    message: e.to_string(),
+                }
             }
         };
         AwsError::new(kind, e.to_string())

@@ -36,12 +36,9 @@ pub async fn start(state: &AppState, req: &Value, sync: bool) -> Result<Value, A
         check_name(n)?;
     }
     let input = parse_input(req)?;
-    let sm = state
-        .engine
-        .store()
-        .get_state_machine(sm_arn)
-        .await?
-        .ok_or_else(|| AwsError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{sm_arn}'")))?;
+    let sm = state.engine.store().get_state_machine(sm_arn).await?.ok_or_else(|| {
+        AwsError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{sm_arn}'"))
+    })?;
     if sync && sm.machine_type != MachineType::Express {
         return Err(AwsError::new(
             "StateMachineTypeNotSupported",
@@ -80,7 +77,8 @@ pub async fn stop(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     let error = optional_str(req, "error")?.map(str::to_string);
     let cause = optional_str(req, "cause")?.map(str::to_string);
     let rec = state.engine.describe_execution(arn).await?;
-    let rec = if rec.status == ExecStatus::Running { state.engine.stop_execution(arn, error, cause).await? } else { rec };
+    let rec =
+        if rec.status == ExecStatus::Running { state.engine.stop_execution(arn, error, cause).await? } else { rec };
     Ok(json!({"stopDate": epoch(rec.stop.unwrap_or_else(chrono::Utc::now))}))
 }
 

@@ -100,7 +100,10 @@ pub async fn update(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     let definition = optional_str(req, "definition")?;
     let role = optional_str(req, "roleArn")?;
     if definition.is_none() && role.is_none() {
-        return Err(AwsError::new("MissingRequiredParameter", "Either the definition or the roleArn must be specified"));
+        return Err(AwsError::new(
+            "MissingRequiredParameter",
+            "Either the definition or the roleArn must be specified",
+        ));
     }
     if let Some(d) = definition {
         check_definition_size(d)?;

@@ -153,7 +153,8 @@ async fn run(a: Args, text: String, input: Value, registry: Arc<Registry>) -> u8
 
 /// A state machine name from a file name (AWS's character rules).
 fn sanitize(s: &str) -> String {
-    let n: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(80).collect();
+    let n: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(80).collect();
     if n.is_empty() {
         "cairn-run".into()
     } else {

@@ -90,9 +90,17 @@ pub struct Timer {
 pub enum Work {
     Task(TaskWork),
     /// Waiting out a retry back-off before running the state again.
-    Backoff { timer: Timer },
-    Wait { timer: Timer, output: Value, assigned: Option<serde_json::Map<String, Value>> },
-    Parallel { branches: Vec<Frame> },
+    Backoff {
+        timer: Timer,
+    },
+    Wait {
+        timer: Timer,
+        output: Value,
+        assigned: Option<serde_json::Map<String, Value>>,
+    },
+    Parallel {
+        branches: Vec<Frame>,
+    },
     Map(Box<MapWork>),
 }
 

@@ -22,7 +22,13 @@ pub struct CtxExtra<'v> {
 pub fn json_size(v: &Value) -> usize {
     match v {
         Value::Null => 4,
-        Value::Bool(b) => if *b { 4 } else { 5 },
+        Value::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
         Value::Number(n) => n.to_string().len(),
         Value::String(s) => s.len() + 2 + s.bytes().filter(|b| *b == b'"' || *b == b'\\' || *b < 0x20).count(),
         Value::Array(a) => 2 + a.iter().map(json_size).sum::<usize>() + a.len().saturating_sub(1),
@@ -69,7 +75,12 @@ impl<'a> Interpreter<'a> {
     }
 
     /// `$states` for a JSONata evaluation.
-    pub(super) fn states_object(input: &Value, ctx: Value, result: Option<&Value>, error_output: Option<&Value>) -> Value {
+    pub(super) fn states_object(
+        input: &Value,
+        ctx: Value,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+    ) -> Value {
         let mut m = Map::new();
         m.insert("input".into(), input.clone());
         m.insert("context".into(), ctx);

@@ -26,7 +26,8 @@ impl<'a> Interpreter<'a> {
         let mut last = frame.last_event;
         self.emit(&mut last, frame.silent, "MapStateStarted", Some(json!({"length": items.1.len()})));
         frame.last_event = last;
-        let work = match self.map_setup(frame, st, &e, m, items, max_concurrency).map_err(|f| self.in_state(st, &e, f)) {
+        let work = match self.map_setup(frame, st, &e, m, items, max_concurrency).map_err(|f| self.in_state(st, &e, f))
+        {
             Ok(w) => w,
             Err(f) => return self.fail(frame, st, e, f, Origin::Evaluation),
         };
@@ -109,7 +110,8 @@ impl<'a> Interpreter<'a> {
         let ctx = self.context_value(st, e, CtxExtra::default());
         let env = Env { context: &ctx, vars: &frame.vars, entropy: self.entropy };
         let states = Self::states_object(&e.input, ctx.clone(), None, None);
-        let tolerated_count = self.dyn_number(m.tolerated_failure_count.as_ref(), &e.input, &env, &states, "ToleratedFailureCount")?;
+        let tolerated_count =
+            self.dyn_number(m.tolerated_failure_count.as_ref(), &e.input, &env, &states, "ToleratedFailureCount")?;
         let tolerated_percentage = match &m.tolerated_failure_percentage {
             None => None,
             Some(Dynamic::Literal(p)) => Some(*p),
@@ -122,7 +124,10 @@ impl<'a> Interpreter<'a> {
                     )
                 })?;
                 if !(0.0..=100.0).contains(&pct) {
-                    return Err(Failure::states(StatesError::Runtime, "ToleratedFailurePercentage must be between 0 and 100."));
+                    return Err(Failure::states(
+                        StatesError::Runtime,
+                        "ToleratedFailurePercentage must be between 0 and 100.",
+                    ));
                 }
                 Some(pct)
             }
@@ -277,7 +282,14 @@ impl<'a> Interpreter<'a> {
         true
     }
 
-    fn start_iteration(&mut self, frame: &Frame, st: &State, e: &Entered, m: &Map, work: &mut MapWork) -> Result<(), Failure> {
+    fn start_iteration(
+        &mut self,
+        frame: &Frame,
+        st: &State,
+        e: &Entered,
+        m: &Map,
+        work: &mut MapWork,
+    ) -> Result<(), Failure> {
         let index = work.next;
         work.next += 1;
         let item = std::mem::take(&mut work.items[index]);
@@ -328,7 +340,12 @@ impl<'a> Interpreter<'a> {
             let mut last = child.last_event;
             match child.pos {
                 Pos::Done(Ok(v)) => {
-                    self.emit(&mut last, silent, "MapIterationSucceeded", Some(details::map_iteration(&st.name, index)));
+                    self.emit(
+                        &mut last,
+                        silent,
+                        "MapIterationSucceeded",
+                        Some(details::map_iteration(&st.name, index)),
+                    );
                     if let Some(slot) = work.results.get_mut(index) {
                         *slot = v;
                     }

@@ -72,7 +72,9 @@ impl ExecStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Running, Self::Succeeded, Self::Failed, Self::TimedOut, Self::Aborted].into_iter().find(|x| x.as_str() == s)
+        [Self::Running, Self::Succeeded, Self::Failed, Self::TimedOut, Self::Aborted]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 
     pub fn is_terminal(self) -> bool {
@@ -133,20 +135,18 @@ pub struct Interpreter<'a> {
 
 impl<'a> Interpreter<'a> {
     /// Starts an execution: `ExecutionStarted`, then as far as the first wait.
-    pub fn start(machine: &StateMachine, info: ExecInfo, now: DateTime<Utc>, entropy: &dyn Entropy) -> (ExecState, Step) {
+    pub fn start(
+        machine: &StateMachine,
+        info: ExecInfo,
+        now: DateTime<Utc>,
+        entropy: &dyn Entropy,
+    ) -> (ExecState, Step) {
         let root = Frame::new(Vec::new(), Variables::new(), machine.scope.start_at, info.input.clone(), 0);
         let mut state =
             ExecState { info, event_count: 0, next_id: 1, root, status: ExecStatus::Running, exec_timer: None };
         let info = state.info.clone();
-        let mut it = Interpreter {
-            machine,
-            info: &info,
-            now,
-            entropy,
-            event_count: 0,
-            next_id: 1,
-            step: Step::default(),
-        };
+        let mut it =
+            Interpreter { machine, info: &info, now, entropy, event_count: 0, next_id: 1, step: Step::default() };
         let mut last = 0;
         it.emit(&mut last, false, "ExecutionStarted", Some(details::execution_started(&info.input, &info.role_arn)));
         if let Some(secs) = machine.timeout_seconds {

@@ -27,7 +27,8 @@ impl<'a> Interpreter<'a> {
             .map(|(i, scope)| {
                 let mut path = frame.scope.clone();
                 path.push((e.state, i as u32));
-                let mut child = Frame::new(path, Variables::child_of(outer.clone()), scope.start_at, input.clone(), last);
+                let mut child =
+                    Frame::new(path, Variables::child_of(outer.clone()), scope.start_at, input.clone(), last);
                 child.silent = frame.silent;
                 child
             })

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use state_lang::{
-    Condition, Dynamic, Env, Failure, Fail, QueryLanguage, State, StateId, StateKind, StatesError, Transition, Wait,
+    Condition, Dynamic, Env, Fail, Failure, QueryLanguage, State, StateId, StateKind, StatesError, Transition, Wait,
 };
 
 use state_lang::template::PathExpr;
@@ -27,7 +27,8 @@ impl<'a> Interpreter<'a> {
         };
         let details = crate::history::details::state_entered(&st.name, &input);
         let mut last = frame.last_event;
-        let entered_event = self.emit(&mut last, frame.silent, &format!("{}StateEntered", st.type_name()), Some(details));
+        let entered_event =
+            self.emit(&mut last, frame.silent, &format!("{}StateEntered", st.type_name()), Some(details));
         frame.last_event = last;
         let e = Entered {
             state: id,

@@ -25,7 +25,11 @@ pub fn classify(resource: &str) -> ResourceInfo {
         return ResourceInfo { family: TaskFamily::Lambda, resource: resource.into(), resource_type: "lambda".into() };
     }
     if service == "states" && parts.get(5).is_some_and(|p| p.starts_with("activity:")) {
-        return ResourceInfo { family: TaskFamily::Activity, resource: resource.into(), resource_type: "activity".into() };
+        return ResourceInfo {
+            family: TaskFamily::Activity,
+            resource: resource.into(),
+            resource_type: "activity".into(),
+        };
     }
     // arn:aws:states:::lambda:invoke → resourceType "lambda", resource "invoke"
     let tail = parts.get(5).copied().unwrap_or("");
@@ -39,15 +43,17 @@ fn is_callback(resource: &str) -> bool {
 
 impl<'a> Interpreter<'a> {
     pub(super) fn run_task(&mut self, frame: &mut Frame, st: &'a State, e: Entered, task: &'a Task) {
-        let token = is_callback(&task.resource).then(|| format!("{}{}", self.entropy.uuid_v4(), self.entropy.uuid_v4()).replace('-', ""));
+        let token = is_callback(&task.resource)
+            .then(|| format!("{}{}", self.entropy.uuid_v4(), self.entropy.uuid_v4()).replace('-', ""));
         let extra = CtxExtra { token: token.as_deref(), map_item: None };
         let payload = match self.effective_input(st, &e, &frame.vars, extra) {
             Ok(p) => p,
             Err(f) => return self.fail(frame, st, e, f, Origin::Evaluation),
         };
-        let timeouts = self
-            .task_seconds(frame, st, &e, task.timeout_seconds.as_ref(), "TimeoutSeconds")
-            .and_then(|t| Ok((t, self.task_seconds(frame, st, &e, task.heartbeat_seconds.as_ref(), "HeartbeatSeconds")?)));
+        let timeouts =
+            self.task_seconds(frame, st, &e, task.timeout_seconds.as_ref(), "TimeoutSeconds").and_then(|t| {
+                Ok((t, self.task_seconds(frame, st, &e, task.heartbeat_seconds.as_ref(), "HeartbeatSeconds")?))
+            });
         let (timeout, heartbeat) = match timeouts {
             Ok(x) => x,
             Err(f) => return self.fail(frame, st, e, f, Origin::Evaluation),
@@ -140,7 +146,10 @@ impl<'a> Interpreter<'a> {
             Dynamic::Path(p) => {
                 let v = p.eval(&e.input, &env, &format!("{field}Path"))?;
                 v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
-                    Failure::states(StatesError::Runtime, format!("The {field}Path parameter cannot be parsed as a positive long value: {v}"))
+                    Failure::states(
+                        StatesError::Runtime,
+                        format!("The {field}Path parameter cannot be parsed as a positive long value: {v}"),
+                    )
                 })
             }
             Dynamic::Jsonata(x) => {
@@ -162,7 +171,14 @@ impl<'a> Interpreter<'a> {
         r.map(Some).map_err(|f| self.in_state(st, e, f))
     }
 
-    pub(super) fn on_task_signal(&mut self, frame: &mut Frame, st: &'a State, e: Entered, t: TaskWork, signal: &Signal) {
+    pub(super) fn on_task_signal(
+        &mut self,
+        frame: &mut Frame,
+        st: &'a State,
+        e: Entered,
+        t: TaskWork,
+        signal: &Signal,
+    ) {
         let info = classify(&t.resource);
         let prefix = match info.family {
             TaskFamily::Lambda => "LambdaFunction",
@@ -206,7 +222,12 @@ impl<'a> Interpreter<'a> {
             }
             Err(f) => {
                 let kind = if f.error == StatesError::Timeout.as_str() { "TimedOut" } else { "Failed" };
-                self.emit(&mut last, frame.silent, &format!("{prefix}{kind}"), Some(with_resource(details::failure(&f))));
+                self.emit(
+                    &mut last,
+                    frame.silent,
+                    &format!("{prefix}{kind}"),
+                    Some(with_resource(details::failure(&f))),
+                );
                 frame.last_event = last;
                 self.fail(frame, st, e, f, Origin::Work)
             }

@@ -82,7 +82,12 @@ impl Engine {
         Self::with_clock(store, invoker, Arc::new(SystemClock), config)
     }
 
-    pub fn with_clock(store: Arc<dyn Store>, invoker: Arc<dyn TaskInvoker>, clock: Arc<dyn Clock>, config: EngineConfig) -> Self {
+    pub fn with_clock(
+        store: Arc<dyn Store>,
+        invoker: Arc<dyn TaskInvoker>,
+        clock: Arc<dyn Clock>,
+        config: EngineConfig,
+    ) -> Self {
         Engine {
             inner: Arc::new(Inner {
                 store,
@@ -147,7 +152,8 @@ impl Engine {
         machine_type: MachineType,
         role_arn: Option<String>,
     ) -> Result<StateMachineRecord, EngineError> {
-        let machine = state_lang::load(definition).map_err(|d| EngineError::InvalidDefinition(describe_diagnostics(&d)))?;
+        let machine =
+            state_lang::load(definition).map_err(|d| EngineError::InvalidDefinition(describe_diagnostics(&d)))?;
         let now = self.inner.clock.now();
         let rec = StateMachineRecord {
             arn,
@@ -276,7 +282,12 @@ impl Engine {
     }
 
     /// Stops a running execution (ABORTED).
-    pub async fn stop_execution(&self, arn: &str, error: Option<String>, cause: Option<String>) -> Result<ExecutionRecord, EngineError> {
+    pub async fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<ExecutionRecord, EngineError> {
         let tx = self.lock_running().get(arn).map(|r| r.tx.clone());
         match tx {
             Some(tx) => {

@@ -11,7 +11,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::{error_payload, parse_error_body, timed_out, DEFAULT_TIMEOUT_SECS, MAX_RESPONSE_BYTES};
 use crate::{FunctionError, FunctionSpec};
 
-pub async fn call(spec: &FunctionSpec, argv: &[String], event: &Value, attempt_key: &str) -> Result<Value, FunctionError> {
+pub async fn call(
+    spec: &FunctionSpec,
+    argv: &[String],
+    event: &Value,
+    attempt_key: &str,
+) -> Result<Value, FunctionError> {
     let Some((program, args)) = argv.split_first() else {
         return Err(error_payload("Lambda.InvalidRuntimeException", "the function's command is empty"));
     };
@@ -26,9 +31,8 @@ pub async fn call(spec: &FunctionSpec, argv: &[String], event: &Value, attempt_k
     if let Some(dir) = &spec.working_dir {
         cmd.current_dir(dir);
     }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| error_payload("Lambda.ServiceException", &format!("cannot start '{program}': {e}")))?;
+    let mut child =
+        cmd.spawn().map_err(|e| error_payload("Lambda.ServiceException", &format!("cannot start '{program}': {e}")))?;
     let input = serde_json::to_vec(event).unwrap_or_default();
     let mut stdin = child.stdin.take();
     let mut stdout = child.stdout.take();
@@ -77,10 +81,7 @@ pub async fn call(spec: &FunctionSpec, argv: &[String], event: &Value, attempt_k
         }
         let stderr_text = String::from_utf8_lossy(&err);
         let tail: String = stderr_text.chars().rev().take(4000).collect::<Vec<_>>().into_iter().rev().collect();
-        return Err(error_payload(
-            "Unhandled",
-            &format!("The function exited with {status}: {}", tail.trim()),
-        ));
+        return Err(error_payload("Unhandled", &format!("The function exited with {status}: {}", tail.trim())));
     }
     if out_text.trim().is_empty() {
         return Ok(Value::Null);

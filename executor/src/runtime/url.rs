@@ -49,6 +49,7 @@ pub async fn call(
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
-    serde_json::from_str(&text)
-        .map_err(|e| error_payload("Lambda.InvalidResponseException", &format!("The function's response is not JSON: {e}")))
+    serde_json::from_str(&text).map_err(|e| {
+        error_payload("Lambda.InvalidResponseException", &format!("The function's response is not JSON: {e}"))
+    })
 }

@@ -17,11 +17,7 @@ fn rule(v: Value) -> Rule {
 
 fn eval_with(r: &Value, input: &Value, context: &Value, vars: &Variables) -> Result<bool, Failure> {
     let entropy = SeededEntropy::new(7);
-    let env = Env {
-        context,
-        vars,
-        entropy: &entropy,
-    };
+    let env = Env { context, vars, entropy: &entropy };
     rule(r.clone()).eval(input, &env)
 }
 
@@ -39,9 +35,7 @@ fn holds(r: Value, input: Value) -> bool {
 fn invalid_path(path: &str) -> Failure {
     Failure::new(
         "States.Runtime",
-        format!(
-            "Invalid path '{path}': The choice state's condition path references an invalid value."
-        ),
+        format!("Invalid path '{path}': The choice state's condition path references an invalid value."),
     )
 }
 
@@ -59,50 +53,18 @@ fn each_family_compares_literals_and_paths() {
         ("NumericLessThanEquals", json!(0.0), json!(0), true),
         ("NumericGreaterThanEquals", json!(-1), json!(0), false),
         ("BooleanEquals", json!(false), json!(false), true),
-        (
-            "TimestampEquals",
-            json!("2012-10-09T19:00:55Z"),
-            json!("2012-10-09T20:00:55+01:00"),
-            true,
-        ),
-        (
-            "TimestampLessThan",
-            json!("2012-10-09T19:00:55Z"),
-            json!("2012-10-09T19:00:56Z"),
-            true,
-        ),
-        (
-            "TimestampGreaterThan",
-            json!("2012-10-09T19:00:55Z"),
-            json!("2012-10-09T19:00:55Z"),
-            false,
-        ),
-        (
-            "TimestampLessThanEquals",
-            json!("2012-10-09T19:00:56Z"),
-            json!("2012-10-09T19:00:55Z"),
-            false,
-        ),
-        (
-            "TimestampGreaterThanEquals",
-            json!("2012-10-09T19:00:56Z"),
-            json!("2012-10-09T19:00:55Z"),
-            true,
-        ),
+        ("TimestampEquals", json!("2012-10-09T19:00:55Z"), json!("2012-10-09T20:00:55+01:00"), true),
+        ("TimestampLessThan", json!("2012-10-09T19:00:55Z"), json!("2012-10-09T19:00:56Z"), true),
+        ("TimestampGreaterThan", json!("2012-10-09T19:00:55Z"), json!("2012-10-09T19:00:55Z"), false),
+        ("TimestampLessThanEquals", json!("2012-10-09T19:00:56Z"), json!("2012-10-09T19:00:55Z"), false),
+        ("TimestampGreaterThanEquals", json!("2012-10-09T19:00:56Z"), json!("2012-10-09T19:00:55Z"), true),
     ];
     for (op, variable, value, expected) in cases {
         let input = json!({"Variable": variable, "Value": value});
-        assert_eq!(
-            holds(json!({"Variable": "$.Variable", op: value}), input.clone()),
-            expected,
-            "{op} {input}"
-        );
+        assert_eq!(holds(json!({"Variable": "$.Variable", op: value}), input.clone()), expected, "{op} {input}");
         let path_op = format!("{op}Path");
         assert_eq!(
-            holds(
-                json!({"Variable": "$.Variable", path_op: "$.Value"}),
-                input.clone()
-            ),
+            holds(json!({"Variable": "$.Variable", path_op: "$.Value"}), input.clone()),
             expected,
             "{op}Path {input}"
         );
@@ -112,46 +74,16 @@ fn each_family_compares_literals_and_paths() {
 #[test]
 fn string_matches_and_type_tests() {
     let input = json!({"file": "report-2024.csv", "n": null, "num": 3.5, "flag": true, "when": "2016-03-14T01:59:00Z"});
-    assert!(holds(
-        json!({"Variable": "$.file", "StringMatches": "report-*.csv"}),
-        input.clone()
-    ));
-    assert!(!holds(
-        json!({"Variable": "$.file", "StringMatches": "report-*.txt"}),
-        input.clone()
-    ));
-    assert!(!holds(
-        json!({"Variable": "$.num", "StringMatches": "*"}),
-        input.clone()
-    ));
-    assert!(holds(
-        json!({"Variable": "$.n", "IsNull": true}),
-        input.clone()
-    ));
-    assert!(holds(
-        json!({"Variable": "$.num", "IsNumeric": true}),
-        input.clone()
-    ));
-    assert!(holds(
-        json!({"Variable": "$.file", "IsString": true}),
-        input.clone()
-    ));
-    assert!(holds(
-        json!({"Variable": "$.flag", "IsBoolean": true}),
-        input.clone()
-    ));
-    assert!(holds(
-        json!({"Variable": "$.when", "IsTimestamp": true}),
-        input.clone()
-    ));
-    assert!(holds(
-        json!({"Variable": "$.file", "IsTimestamp": false}),
-        input.clone()
-    ));
-    assert!(holds(
-        json!({"Variable": "$.n", "IsPresent": true}),
-        input.clone()
-    ));
+    assert!(holds(json!({"Variable": "$.file", "StringMatches": "report-*.csv"}), input.clone()));
+    assert!(!holds(json!({"Variable": "$.file", "StringMatches": "report-*.txt"}), input.clone()));
+    assert!(!holds(json!({"Variable": "$.num", "StringMatches": "*"}), input.clone()));
+    assert!(holds(json!({"Variable": "$.n", "IsNull": true}), input.clone()));
+    assert!(holds(json!({"Variable": "$.num", "IsNumeric": true}), input.clone()));
+    assert!(holds(json!({"Variable": "$.file", "IsString": true}), input.clone()));
+    assert!(holds(json!({"Variable": "$.flag", "IsBoolean": true}), input.clone()));
+    assert!(holds(json!({"Variable": "$.when", "IsTimestamp": true}), input.clone()));
+    assert!(holds(json!({"Variable": "$.file", "IsTimestamp": false}), input.clone()));
+    assert!(holds(json!({"Variable": "$.n", "IsPresent": true}), input.clone()));
     assert!(holds(json!({"Variable": "$", "IsPresent": true}), input));
 }
 
@@ -162,78 +94,39 @@ fn wrong_types_are_false_not_errors() {
         assert!(!holds(json!({"Variable": v, "NumericEquals": 1}), input.clone()) || v == "$.n");
         assert!(!holds(json!({"Variable": v, "BooleanEquals": true}), input.clone()) || v == "$.b");
         assert!(!holds(json!({"Variable": v, "StringEquals": "1"}), input.clone()) || v == "$.s");
-        assert!(!holds(
-            json!({"Variable": v, "TimestampEquals": "2016-03-14T01:59:00Z"}),
-            input.clone()
-        ));
+        assert!(!holds(json!({"Variable": v, "TimestampEquals": "2016-03-14T01:59:00Z"}), input.clone()));
     }
     // A `…Path` operand of the wrong type is false too.
-    assert!(!holds(
-        json!({"Variable": "$.n", "NumericEqualsPath": "$.s"}),
-        input.clone()
-    ));
-    assert!(!holds(
-        json!({"Variable": "$.b", "BooleanEqualsPath": "$.s"}),
-        input.clone()
-    ));
-    assert!(!holds(
-        json!({"Variable": "$.s", "StringEqualsPath": "$.n"}),
-        input.clone()
-    ));
-    assert!(!holds(
-        json!({"Variable": "$.s", "TimestampEqualsPath": "$.s"}),
-        input
-    ));
+    assert!(!holds(json!({"Variable": "$.n", "NumericEqualsPath": "$.s"}), input.clone()));
+    assert!(!holds(json!({"Variable": "$.b", "BooleanEqualsPath": "$.s"}), input.clone()));
+    assert!(!holds(json!({"Variable": "$.s", "StringEqualsPath": "$.n"}), input.clone()));
+    assert!(!holds(json!({"Variable": "$.s", "TimestampEqualsPath": "$.s"}), input));
 }
 
 #[test]
 fn a_missing_variable_fails_with_aws_error() {
-    let err = eval(
-        json!({"Variable": "$.missing", "StringEquals": "x"}),
-        json!({"other": 1}),
-    );
+    let err = eval(json!({"Variable": "$.missing", "StringEquals": "x"}), json!({"other": 1}));
     assert_eq!(err, Err(invalid_path("$.missing")));
-    let err = eval(
-        json!({"Variable": "$.a.b", "IsNull": true}),
-        json!({"a": {}}),
-    );
+    let err = eval(json!({"Variable": "$.a.b", "IsNull": true}), json!({"a": {}}));
     assert_eq!(err, Err(invalid_path("$.a.b")));
-    let err = eval(
-        json!({"Not": {"Variable": "$.missing", "IsString": true}}),
-        json!({}),
-    );
+    let err = eval(json!({"Not": {"Variable": "$.missing", "IsString": true}}), json!({}));
     assert_eq!(err, Err(invalid_path("$.missing")));
 }
 
 #[test]
 fn a_missing_operand_path_fails_naming_that_path() {
-    let err = eval(
-        json!({"Variable": "$.left", "NumericEqualsPath": "$.right"}),
-        json!({"left": 7}),
-    );
+    let err = eval(json!({"Variable": "$.left", "NumericEqualsPath": "$.right"}), json!({"left": 7}));
     assert_eq!(err, Err(invalid_path("$.right")));
     // The Variable is read first: when both are missing, it is the one reported.
-    let err = eval(
-        json!({"Variable": "$.left", "NumericEqualsPath": "$.right"}),
-        json!({}),
-    );
+    let err = eval(json!({"Variable": "$.left", "NumericEqualsPath": "$.right"}), json!({}));
     assert_eq!(err, Err(invalid_path("$.left")));
 }
 
 #[test]
 fn is_present_is_the_only_test_of_a_missing_path() {
-    assert!(!holds(
-        json!({"Variable": "$.missing", "IsPresent": true}),
-        json!({})
-    ));
-    assert!(holds(
-        json!({"Variable": "$.missing", "IsPresent": false}),
-        json!({})
-    ));
-    assert!(!holds(
-        json!({"Variable": "$.here", "IsPresent": false}),
-        json!({"here": null})
-    ));
+    assert!(!holds(json!({"Variable": "$.missing", "IsPresent": true}), json!({})));
+    assert!(holds(json!({"Variable": "$.missing", "IsPresent": false}), json!({})));
+    assert!(!holds(json!({"Variable": "$.here", "IsPresent": false}), json!({"here": null})));
 }
 
 #[test]
@@ -270,31 +163,16 @@ fn nested_boolean_rules() {
     ]});
     assert!(holds(public.clone(), json!({"type": "Public", "value": 0})));
     assert!(!holds(public, json!({"type": "Private", "value": 0})));
-    assert!(holds(
-        twenties.clone(),
-        json!({"type": "Private", "value": 25})
-    ));
-    assert!(!holds(
-        twenties.clone(),
-        json!({"type": "Private", "value": 30})
-    ));
-    assert!(!holds(
-        twenties,
-        json!({"type": "Private", "value": 19.999})
-    ));
+    assert!(holds(twenties.clone(), json!({"type": "Private", "value": 25})));
+    assert!(!holds(twenties.clone(), json!({"type": "Private", "value": 30})));
+    assert!(!holds(twenties, json!({"type": "Private", "value": 19.999})));
     let deep = json!({"Or": [
         {"And": [{"Variable": "$.a", "BooleanEquals": true}, {"Not": {"Variable": "$.b", "IsNull": true}}]},
         {"Not": {"Or": [{"Variable": "$.c", "StringMatches": "x*"}, {"Variable": "$.c", "IsNumeric": true}]}}
     ]});
     assert!(holds(deep.clone(), json!({"a": true, "b": 1, "c": "xy"})));
-    assert!(!holds(
-        deep.clone(),
-        json!({"a": true, "b": null, "c": "xy"})
-    ));
-    assert!(holds(
-        deep.clone(),
-        json!({"a": false, "b": null, "c": "yy"})
-    ));
+    assert!(!holds(deep.clone(), json!({"a": true, "b": null, "c": "xy"})));
+    assert!(holds(deep.clone(), json!({"a": false, "b": null, "c": "yy"})));
     assert!(!holds(deep, json!({"a": false, "b": null, "c": 3})));
 }
 

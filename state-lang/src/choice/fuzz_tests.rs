@@ -30,9 +30,7 @@ impl Gen {
     }
 
     fn text(&self, alphabet: &[&str], max_len: usize) -> String {
-        (0..self.below(max_len + 1))
-            .map(|_| *self.pick(alphabet))
-            .collect()
+        (0..self.below(max_len + 1)).map(|_| *self.pick(alphabet)).collect()
     }
 }
 
@@ -64,43 +62,10 @@ const OPERATORS: &[&str] = &[
     "Bogus",
 ];
 
-const TEXT: &[&str] = &[
-    "a",
-    "b",
-    "*",
-    "\\",
-    "2",
-    "0",
-    "1",
-    "-",
-    ":",
-    "T",
-    "Z",
-    "+",
-    ".",
-    "é",
-    "\u{1F600}",
-    "\u{FF21}",
-    " ",
-];
-const STAMP: &[&str] = &[
-    "2016-03-14T01:59:00Z",
-    "2016-03-14T01:59:00.5+01:00",
-    "2016-02-30T00:00:00Z",
-    "2016-03-14",
-];
-const PATHS: &[&str] = &[
-    "$",
-    "$.a",
-    "$.b.c",
-    "$.missing",
-    "$$.Execution.Id",
-    "$v",
-    "$.a[0]",
-    "x",
-    "",
-    "$..",
-];
+const TEXT: &[&str] =
+    &["a", "b", "*", "\\", "2", "0", "1", "-", ":", "T", "Z", "+", ".", "é", "\u{1F600}", "\u{FF21}", " "];
+const STAMP: &[&str] = &["2016-03-14T01:59:00Z", "2016-03-14T01:59:00.5+01:00", "2016-02-30T00:00:00Z", "2016-03-14"];
+const PATHS: &[&str] = &["$", "$.a", "$.b.c", "$.missing", "$$.Execution.Id", "$v", "$.a[0]", "x", "", "$.."];
 
 fn scalar(g: &Gen) -> Value {
     match g.below(9) {
@@ -124,10 +89,7 @@ fn value(g: &Gen, depth: usize) -> Value {
     } else {
         let mut m = Map::new();
         for _ in 0..g.below(3) {
-            m.insert(
-                g.pick(&["a", "b", "c", "v"]).to_string(),
-                value(g, depth - 1),
-            );
+            m.insert(g.pick(&["a", "b", "c", "v"]).to_string(), value(g, depth - 1));
         }
         Value::Object(m)
     }
@@ -149,22 +111,14 @@ fn rule(g: &Gen, depth: usize) -> Value {
             m.insert("Variable".into(), json!(g.pick(PATHS)));
         }
         let op = *g.pick(OPERATORS);
-        let operand = if op.ends_with("Path") && g.chance(80) {
-            json!(g.pick(PATHS))
-        } else {
-            scalar(g)
-        };
+        let operand = if op.ends_with("Path") && g.chance(80) { json!(g.pick(PATHS)) } else { scalar(g) };
         m.insert(op.to_string(), operand);
     }
     if g.chance(10) {
         m.insert(g.pick(OPERATORS).to_string(), scalar(g));
     }
     if g.chance(10) {
-        m.insert(
-            g.pick(&["Next", "Comment", "Assign", "Variable"])
-                .to_string(),
-            value(g, 1),
-        );
+        m.insert(g.pick(&["Next", "Comment", "Assign", "Variable"]).to_string(), value(g, 1));
     }
     Value::Object(m)
 }
@@ -193,11 +147,7 @@ fn random_and_mutated_rules_never_panic() {
     let context = json!({"Execution": {"Id": "arn:x"}});
     let mut vars = Variables::new();
     vars.set("v".into(), json!({"a": 1}));
-    let env = Env {
-        context: &context,
-        vars: &vars,
-        entropy: &g.0,
-    };
+    let env = Env { context: &context, vars: &vars, entropy: &g.0 };
     let (mut accepted, mut rejected) = (0, 0);
     for round in 0..4000 {
         let mut r = rule(&g, 3);
@@ -223,10 +173,7 @@ fn random_and_mutated_rules_never_panic() {
         }
     }
     // The generator must exercise both sides.
-    assert!(
-        accepted > 200 && rejected > 200,
-        "accepted {accepted}, rejected {rejected}"
-    );
+    assert!(accepted > 200 && rejected > 200, "accepted {accepted}, rejected {rejected}");
 }
 
 #[test]
@@ -234,18 +181,10 @@ fn string_order_agrees_with_utf16_order() {
     let g = Gen::new(42);
     for _ in 0..20_000 {
         let a = g.text(TEXT, 5);
-        let b = if g.chance(30) {
-            format!("{a}{}", g.text(TEXT, 2))
-        } else {
-            g.text(TEXT, 5)
-        };
+        let b = if g.chance(30) { format!("{a}{}", g.text(TEXT, 2)) } else { g.text(TEXT, 5) };
         let expected: Ordering = a.encode_utf16().cmp(b.encode_utf16());
         assert_eq!(compare_strings(&a, &b), expected, "{a:?} vs {b:?}");
-        assert_eq!(
-            compare_strings(&b, &a),
-            expected.reverse(),
-            "{b:?} vs {a:?}"
-        );
+        assert_eq!(compare_strings(&b, &a), expected.reverse(), "{b:?} vs {a:?}");
     }
 }
 
@@ -289,11 +228,7 @@ fn string_matches_agrees_with_a_naive_matcher() {
         let text = g.text(&["a", "b", "*", "\\", "é"], 6);
         let chars: Vec<char> = text.chars().collect();
         let expected = naive_match(&tokens(&pattern), &chars);
-        assert_eq!(
-            Pattern::compile(&pattern).matches(&text),
-            expected,
-            "{pattern:?} on {text:?}"
-        );
+        assert_eq!(Pattern::compile(&pattern).matches(&text), expected, "{pattern:?} on {text:?}");
     }
 }
 
@@ -310,28 +245,8 @@ fn timestamp_parsing_never_panics_on_noise() {
         &["00", "23", "24"],
         &[":"],
         &["00", "59", "60"],
-        &[
-            "",
-            ":00",
-            ":59",
-            ":60",
-            ":00.5",
-            ":00.",
-            ":00.123456789",
-            ":00.1234567890",
-        ],
-        &[
-            "Z",
-            "z",
-            "+01:00",
-            "-18:00",
-            "+18:01",
-            "+19",
-            "+0100",
-            "+01:30:15",
-            "",
-            "Zx",
-        ],
+        &["", ":00", ":59", ":60", ":00.5", ":00.", ":00.123456789", ":00.1234567890"],
+        &["Z", "z", "+01:00", "-18:00", "+18:01", "+19", "+0100", "+01:30:15", "", "Zx"],
     ];
     let (mut parsed, mut rejected) = (0, 0);
     for _ in 0..20_000 {
@@ -348,8 +263,5 @@ fn timestamp_parsing_never_panics_on_noise() {
             None => rejected += 1,
         }
     }
-    assert!(
-        parsed > 100 && rejected > 100,
-        "parsed {parsed}, rejected {rejected}"
-    );
+    assert!(parsed > 100 && rejected > 100, "parsed {parsed}, rejected {rejected}");
 }

@@ -40,11 +40,7 @@ pub enum Rule {
     And(Vec<Rule>),
     Or(Vec<Rule>),
     Not(Box<Rule>),
-    Compare {
-        variable: ReferencePath,
-        op: Operator,
-        operand: Operand,
-    },
+    Compare { variable: ReferencePath, op: Operator, operand: Operand },
 }
 
 /// The relation of an `…Equals`, `…LessThan`, `…GreaterThan`, `…LessThanEquals`, `…GreaterThanEquals`.
@@ -58,13 +54,8 @@ pub enum Cmp {
 }
 
 impl Cmp {
-    pub const ALL: [Cmp; 5] = [
-        Cmp::Equals,
-        Cmp::LessThan,
-        Cmp::GreaterThan,
-        Cmp::LessThanEquals,
-        Cmp::GreaterThanEquals,
-    ];
+    pub const ALL: [Cmp; 5] =
+        [Cmp::Equals, Cmp::LessThan, Cmp::GreaterThan, Cmp::LessThanEquals, Cmp::GreaterThanEquals];
 
     /// Whether `left ? right` holds, given how `left` orders against `right`.
     pub fn holds(self, order: Ordering) -> bool {
@@ -160,9 +151,7 @@ impl Operator {
     pub fn test(self, left: &Value, right: &Value) -> bool {
         match self {
             Operator::String(c) => string::compare(c, left, right),
-            Operator::StringMatches => right
-                .as_str()
-                .is_some_and(|p| string::matches(left, &Pattern::compile(p))),
+            Operator::StringMatches => right.as_str().is_some_and(|p| string::matches(left, &Pattern::compile(p))),
             Operator::Numeric(c) => numeric::compare(c, left, right),
             Operator::BooleanEquals => boolean::equals(left, right),
             Operator::Timestamp(c) => timestamp::compare(c, left, right),
@@ -212,11 +201,7 @@ impl Rule {
                 Ok(false)
             }
             Rule::Not(rule) => Ok(!rule.eval(input, env)?),
-            Rule::Compare {
-                variable,
-                op,
-                operand,
-            } => eval_compare(variable, *op, operand, input, env),
+            Rule::Compare { variable, op, operand } => eval_compare(variable, *op, operand, input, env),
         }
     }
 }
@@ -244,9 +229,7 @@ fn eval_compare(
         },
         Operand::Pattern(pattern) => string::matches(&left, pattern),
         Operand::Path(path) => {
-            let right = path
-                .select(input, env, op.path_field())
-                .map_err(|_| invalid_path(path))?;
+            let right = path.select(input, env, op.path_field()).map_err(|_| invalid_path(path))?;
             op.test(&left, &right)
         }
     })
@@ -258,9 +241,6 @@ fn eval_compare(
 pub fn invalid_path(path: &ReferencePath) -> Failure {
     Failure::states(
         StatesError::Runtime,
-        format!(
-            "Invalid path '{}': The choice state's condition path references an invalid value.",
-            path.as_str()
-        ),
+        format!("Invalid path '{}': The choice state's condition path references an invalid value.", path.as_str()),
     )
 }

@@ -60,12 +60,7 @@ fn parse_rule(value: &Value, ptr: &str, level: Level, errors: &mut Errors) -> Op
     }
 }
 
-fn classify_fields<'a>(
-    obj: &'a Map<String, Value>,
-    ptr: &str,
-    level: Level,
-    errors: &mut Errors,
-) -> Fields<'a> {
+fn classify_fields<'a>(obj: &'a Map<String, Value>, ptr: &str, level: Level, errors: &mut Errors) -> Fields<'a> {
     let mut fields = Fields::default();
     for (key, value) in obj {
         match key.as_str() {
@@ -73,11 +68,7 @@ fn classify_fields<'a>(
             "And" | "Or" | "Not" => fields.combinators.push((key, value)),
             "Comment" => {
                 if !value.is_string() {
-                    push(
-                        errors,
-                        &pointer_push(ptr, key),
-                        "'Comment' must be a string",
-                    );
+                    push(errors, &pointer_push(ptr, key), "'Comment' must be a string");
                 }
             }
             "Next" | "Assign" | "Output" => {
@@ -91,11 +82,7 @@ fn classify_fields<'a>(
             }
             _ => match operator_from_name(key) {
                 Some((op, path)) => fields.comparisons.push((key, op, path, value)),
-                None => push(
-                    errors,
-                    &pointer_push(ptr, key),
-                    format!("'{key}' is not a field of a Choice rule"),
-                ),
+                None => push(errors, &pointer_push(ptr, key), format!("'{key}' is not a field of a Choice rule")),
             },
         }
     }
@@ -131,10 +118,7 @@ fn base_operator(base: &str) -> Option<Operator> {
     if let Some(rest) = base.strip_prefix("Timestamp") {
         return cmp_from(rest).map(Operator::Timestamp);
     }
-    TypeTest::ALL
-        .into_iter()
-        .map(Operator::Is)
-        .find(|op| op.name(false) == base)
+    TypeTest::ALL.into_iter().map(Operator::Is).find(|op| op.name(false) == base)
 }
 
 fn cmp_from(suffix: &str) -> Option<Cmp> {
@@ -151,18 +135,10 @@ fn parse_boolean(fields: &Fields, ptr: &str, errors: &mut Errors) -> Option<Rule
         );
     }
     if fields.variable.is_some() {
-        push(
-            errors,
-            &pointer_push(ptr, "Variable"),
-            format!("'Variable' is not allowed in a rule with '{name}'"),
-        );
+        push(errors, &pointer_push(ptr, "Variable"), format!("'Variable' is not allowed in a rule with '{name}'"));
     }
     for (op_name, ..) in &fields.comparisons {
-        push(
-            errors,
-            &pointer_push(ptr, op_name),
-            format!("'{op_name}' is not allowed in a rule with '{name}'"),
-        );
+        push(errors, &pointer_push(ptr, op_name), format!("'{op_name}' is not allowed in a rule with '{name}'"));
     }
     let here = pointer_push(ptr, name);
     if name == "Not" {
@@ -175,11 +151,7 @@ fn parse_boolean(fields: &Fields, ptr: &str, errors: &mut Errors) -> Option<Rule
     let items = match value.as_array() {
         Some(items) if !items.is_empty() => items,
         _ => {
-            push(
-                errors,
-                &here,
-                format!("'{name}' must be a non-empty array of Choice rules"),
-            );
+            push(errors, &here, format!("'{name}' must be a non-empty array of Choice rules"));
             return None;
         }
     };
@@ -187,21 +159,10 @@ fn parse_boolean(fields: &Fields, ptr: &str, errors: &mut Errors) -> Option<Rule
     let parsed: Vec<Option<Rule>> = items
         .iter()
         .enumerate()
-        .map(|(i, item)| {
-            parse_rule(
-                item,
-                &pointer_push(&here, &i.to_string()),
-                Level::Nested,
-                errors,
-            )
-        })
+        .map(|(i, item)| parse_rule(item, &pointer_push(&here, &i.to_string()), Level::Nested, errors))
         .collect();
     let rules: Vec<Rule> = parsed.into_iter().collect::<Option<_>>()?;
-    Some(if name == "And" {
-        Rule::And(rules)
-    } else {
-        Rule::Or(rules)
-    })
+    Some(if name == "And" { Rule::And(rules) } else { Rule::Or(rules) })
 }
 
 fn parse_comparison(fields: &Fields, ptr: &str, errors: &mut Errors) -> Option<Rule> {
@@ -224,47 +185,27 @@ fn parse_comparison(fields: &Fields, ptr: &str, errors: &mut Errors) -> Option<R
     let variable = match fields.variable {
         Some(v) => parse_path(v, &pointer_push(ptr, "Variable"), "Variable", errors),
         None => {
-            push(
-                errors,
-                ptr,
-                format!("A Choice rule with '{name}' must have a 'Variable'"),
-            );
+            push(errors, ptr, format!("A Choice rule with '{name}' must have a 'Variable'"));
             None
         }
     };
     let operand = parse_operand(op, path, operand, &pointer_push(ptr, name), name, errors);
-    Some(Rule::Compare {
-        variable: variable?,
-        op,
-        operand: operand?,
-    })
+    Some(Rule::Compare { variable: variable?, op, operand: operand? })
 }
 
 fn parse_path(value: &Value, ptr: &str, field: &str, errors: &mut Errors) -> Option<ReferencePath> {
     let Some(text) = value.as_str() else {
-        push(
-            errors,
-            ptr,
-            format!("'{field}' must be a string holding a JSONPath"),
-        );
+        push(errors, ptr, format!("'{field}' must be a string holding a JSONPath"));
         return None;
     };
     if !text.starts_with('$') {
-        push(
-            errors,
-            ptr,
-            format!("'{field}' must be a JSONPath starting with '$': {text:?}"),
-        );
+        push(errors, ptr, format!("'{field}' must be a JSONPath starting with '$': {text:?}"));
         return None;
     }
     match ReferencePath::parse(text) {
         Ok(path) => Some(path),
         Err(message) => {
-            push(
-                errors,
-                ptr,
-                format!("'{field}' is not a valid JSONPath: {message}"),
-            );
+            push(errors, ptr, format!("'{field}' is not a valid JSONPath: {message}"));
             None
         }
     }
@@ -291,11 +232,7 @@ fn parse_operand(
         },
     };
     if !ok {
-        push(
-            errors,
-            ptr,
-            format!("The value of '{name}' must be {expected}"),
-        );
+        push(errors, ptr, format!("The value of '{name}' must be {expected}"));
         return None;
     }
     Some(match (op, value.as_str()) {

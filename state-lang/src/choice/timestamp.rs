@@ -29,10 +29,7 @@ impl Timestamp {
 /// fraction digits, then `Z` or a `±HH[:MM[:SS]]` offset. The date and time must exist (no Feb 30, no
 /// hour 24, no leap second). Anything else — no offset, a space instead of `T` — is not a timestamp.
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
-    let mut cur = Cursor {
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
+    let mut cur = Cursor { bytes: text.as_bytes(), pos: 0 };
     let year = cur.digits(4)?;
     cur.expect(b'-')?;
     let month = cur.digits(2)?;
@@ -58,10 +55,7 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
     let local = date.and_time(time).and_utc().timestamp();
-    Some(Timestamp {
-        secs: local - i64::from(offset),
-        nanos,
-    })
+    Some(Timestamp { secs: local - i64::from(offset), nanos })
 }
 
 /// A cursor over the ASCII text of a timestamp.
@@ -256,11 +250,7 @@ mod tests {
         assert!(compare(Cmp::GreaterThan, &b, &a));
         assert!(compare(Cmp::GreaterThanEquals, &b, &a));
         assert!(!compare(Cmp::GreaterThanEquals, &a, &b));
-        assert!(compare(
-            Cmp::Equals,
-            &a,
-            &json!("2012-10-09T21:00:55+02:00")
-        ));
+        assert!(compare(Cmp::Equals, &a, &json!("2012-10-09T21:00:55+02:00")));
     }
 
     #[test]

@@ -35,8 +35,7 @@ fn write_scope(out: &mut String, g: &ScopeGraph, depth: usize, clusters: &mut us
         );
     }
     for e in g.graph.edge_indices() {
-        let (Some((from, to)), Some(edge)) = (g.graph.edge_endpoints(e), g.graph.edge_weight(e))
-        else {
+        let (Some((from, to)), Some(edge)) = (g.graph.edge_endpoints(e), g.graph.edge_weight(e)) else {
             continue;
         };
         let style = match edge {
@@ -59,21 +58,11 @@ fn write_scope(out: &mut String, g: &ScopeGraph, depth: usize, clusters: &mut us
             Relation::Branch(i) => format!("{} branch {i}", owner.name),
             Relation::Processor => format!("{} processor", owner.name),
         };
-        let _ = writeln!(
-            out,
-            "{pad}subgraph cluster_{} {{\n{pad}  label={};",
-            clusters,
-            quote(&title)
-        );
+        let _ = writeln!(out, "{pad}subgraph cluster_{} {{\n{pad}  label={};", clusters, quote(&title));
         write_scope(out, &child.graph, depth + 1, clusters);
         let _ = writeln!(out, "{pad}}}");
         if let Some(start) = child.graph.graph.node_weight(child.graph.start) {
-            let _ = writeln!(
-                out,
-                "{pad}{} -> {} [style=dashed];",
-                quote(&owner.pointer),
-                quote(&start.pointer)
-            );
+            let _ = writeln!(out, "{pad}{} -> {} [style=dashed];", quote(&owner.pointer), quote(&start.pointer));
         }
     }
 }

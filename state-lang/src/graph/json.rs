@@ -47,11 +47,7 @@ fn scope_json(g: &ScopeGraph, kind: &str, index: Option<usize>) -> Value {
         .edge_indices()
         .filter_map(|e| {
             let (from, to) = g.graph.edge_endpoints(e)?;
-            Some(edge_json(
-                &g.graph[from].pointer,
-                &g.graph[to].pointer,
-                &g.graph[e],
-            ))
+            Some(edge_json(&g.graph[from].pointer, &g.graph[to].pointer, &g.graph[e]))
         })
         .collect();
     let mut scope = json!({
@@ -71,14 +67,7 @@ fn edge_json(from: &str, to: &str, edge: &Edge) -> Value {
     let mut v = json!({"from": from, "to": to, "kind": edge.kind(), "label": edge.label()});
     match edge {
         Edge::Choice { index, .. } => v["index"] = json!(index),
-        Edge::Catch {
-            index,
-            error_equals,
-        }
-        | Edge::Retry {
-            index,
-            error_equals,
-        } => {
+        Edge::Catch { index, error_equals } | Edge::Retry { index, error_equals } => {
             v["index"] = json!(index);
             v["errorEquals"] = json!(error_equals);
         }

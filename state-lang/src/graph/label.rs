@@ -16,14 +16,8 @@ pub(super) fn rule(rule: Option<&Value>) -> String {
 
 fn summarize(m: &serde_json::Map<String, Value>) -> String {
     if let Some(c) = m.get("Condition") {
-        let text = c
-            .as_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| c.to_string());
-        let inner = text
-            .strip_prefix("{%")
-            .and_then(|t| t.strip_suffix("%}"))
-            .unwrap_or(&text);
+        let text = c.as_str().map(str::to_string).unwrap_or_else(|| c.to_string());
+        let inner = text.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).unwrap_or(&text);
         return inner.trim().to_string();
     }
     for op in ["And", "Or"] {
@@ -35,12 +29,8 @@ fn summarize(m: &serde_json::Map<String, Value>) -> String {
         return format!("Not({})", summarize(inner));
     }
     let variable = m.get("Variable").and_then(Value::as_str).unwrap_or("?");
-    let comparison = m.iter().find(|(k, _)| {
-        !matches!(
-            k.as_str(),
-            "Variable" | "Next" | "Assign" | "Comment" | "Output"
-        )
-    });
+    let comparison =
+        m.iter().find(|(k, _)| !matches!(k.as_str(), "Variable" | "Next" | "Assign" | "Comment" | "Output"));
     match comparison {
         Some((op, v)) => format!("{variable} {op} {v}"),
         None => variable.to_string(),
@@ -64,21 +54,10 @@ mod tests {
 
     #[test]
     fn summarises_each_rule_shape() {
-        assert_eq!(
-            rule(Some(
-                &json!({"Variable": "$.x", "NumericEquals": 3, "Next": "A"})
-            )),
-            "$.x NumericEquals 3"
-        );
+        assert_eq!(rule(Some(&json!({"Variable": "$.x", "NumericEquals": 3, "Next": "A"}))), "$.x NumericEquals 3");
         assert_eq!(rule(Some(&json!({"And": [{}, {}], "Next": "A"}))), "And(2)");
-        assert_eq!(
-            rule(Some(&json!({"Not": {"Variable": "$.s", "IsNull": true}}))),
-            "Not($.s IsNull true)"
-        );
-        assert_eq!(
-            rule(Some(&json!({"Condition": "{% $x > 1 %}", "Next": "A"}))),
-            "$x > 1"
-        );
+        assert_eq!(rule(Some(&json!({"Not": {"Variable": "$.s", "IsNull": true}}))), "Not($.s IsNull true)");
+        assert_eq!(rule(Some(&json!({"Condition": "{% $x > 1 %}", "Next": "A"}))), "$x > 1");
         assert_eq!(rule(None), "");
     }
 

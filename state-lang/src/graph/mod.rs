@@ -129,13 +129,11 @@ fn build_scope(scope: &Scope, source: &serde_json::Value) -> ScopeGraph {
             graph.add_edge(from, NodeIndex::new(to.unwrap_or(id)), edge);
         }
         match &state.kind {
-            StateKind::Parallel(p) => {
-                children.extend(p.branches.iter().enumerate().map(|(i, b)| ChildScope {
-                    parent: id,
-                    relation: Relation::Branch(i),
-                    graph: build_scope(b, source),
-                }))
-            }
+            StateKind::Parallel(p) => children.extend(p.branches.iter().enumerate().map(|(i, b)| ChildScope {
+                parent: id,
+                relation: Relation::Branch(i),
+                graph: build_scope(b, source),
+            })),
             StateKind::Map(m) => children.push(ChildScope {
                 parent: id,
                 relation: Relation::Processor,
@@ -144,17 +142,11 @@ fn build_scope(scope: &Scope, source: &serde_json::Value) -> ScopeGraph {
             _ => {}
         }
     }
-    ScopeGraph {
-        pointer: scope.pointer.clone(),
-        start: NodeIndex::new(scope.start_at),
-        graph,
-        children,
-    }
+    ScopeGraph { pointer: scope.pointer.clone(), start: NodeIndex::new(scope.start_at), graph, children }
 }
 
 fn is_terminal(state: &State) -> bool {
-    state.transition == Transition::End
-        || matches!(state.kind, StateKind::Succeed | StateKind::Fail(_))
+    state.transition == Transition::End || matches!(state.kind, StateKind::Succeed | StateKind::Fail(_))
 }
 
 /// The outgoing edges of a state; `None` as the target means the state itself (a retry).
@@ -166,35 +158,17 @@ fn edges(state: &State, pointer: &str, source: &serde_json::Value) -> Vec<(Optio
     if let StateKind::Choice(c) = &state.kind {
         for (index, branch) in c.choices.iter().enumerate() {
             let rule = source.pointer(&format!("{pointer}/Choices/{index}"));
-            out.push((
-                Some(branch.next),
-                Edge::Choice {
-                    index,
-                    label: label::rule(rule),
-                },
-            ));
+            out.push((Some(branch.next), Edge::Choice { index, label: label::rule(rule) }));
         }
         if let Some(d) = c.default {
             out.push((Some(d), Edge::Default));
         }
     }
     for (index, r) in state.retry.iter().enumerate() {
-        out.push((
-            None,
-            Edge::Retry {
-                index,
-                error_equals: r.error_equals.clone(),
-            },
-        ));
+        out.push((None, Edge::Retry { index, error_equals: r.error_equals.clone() }));
     }
     for (index, c) in state.catch.iter().enumerate() {
-        out.push((
-            Some(c.next),
-            Edge::Catch {
-                index,
-                error_equals: c.error_equals.clone(),
-            },
-        ));
+        out.push((Some(c.next), Edge::Catch { index, error_equals: c.error_equals.clone() }));
     }
     out
 }

@@ -43,13 +43,7 @@ fn machine() -> StateMachine {
 fn edges_of(g: &ScopeGraph) -> Vec<(String, String, String)> {
     g.graph
         .edge_references()
-        .map(|e| {
-            (
-                g.graph[e.source()].name.clone(),
-                g.graph[e.target()].name.clone(),
-                e.weight().label(),
-            )
-        })
+        .map(|e| (g.graph[e.source()].name.clone(), g.graph[e.target()].name.clone(), e.weight().label()))
         .collect()
 }
 
@@ -61,11 +55,7 @@ fn top_level_graph_has_every_transition_labelled() {
     assert_eq!(
         edges_of(&g),
         vec![
-            (
-                "Check".into(),
-                "Work".into(),
-                "#0 $.n NumericGreaterThan 1".into()
-            ),
+            ("Check".into(), "Work".into(), "#0 $.n NumericGreaterThan 1".into()),
             ("Check".into(), "Done".into(), "Default".into()),
             ("Work".into(), "Fan".into(), "Next".into()),
             ("Work".into(), "Work".into(), "Retry States.Timeout".into()),
@@ -80,21 +70,12 @@ fn top_level_graph_has_every_transition_labelled() {
 fn nested_scopes_hang_off_their_state() {
     let g = build(&machine());
     assert_eq!(g.children.len(), 2);
-    assert_eq!(
-        (g.children[0].parent, g.children[0].relation),
-        (2, Relation::Branch(0))
-    );
+    assert_eq!((g.children[0].parent, g.children[0].relation), (2, Relation::Branch(0)));
     assert_eq!(g.children[1].relation, Relation::Branch(1));
     let map = &g.children[1].graph.children[0];
     assert_eq!(map.relation, Relation::Processor);
-    assert_eq!(
-        map.graph.pointer,
-        "/States/Fan/Branches/1/States/Each/ItemProcessor"
-    );
-    assert_eq!(
-        map.graph.node(0).pointer,
-        "/States/Fan/Branches/1/States/Each/ItemProcessor/States/Item \"x\""
-    );
+    assert_eq!(map.graph.pointer, "/States/Fan/Branches/1/States/Each/ItemProcessor");
+    assert_eq!(map.graph.node(0).pointer, "/States/Fan/Branches/1/States/Each/ItemProcessor/States/Item \"x\"");
 }
 
 #[test]
@@ -111,16 +92,8 @@ fn json_form_nests_scopes_inside_nodes() {
     let fan = &scope["nodes"][2];
     assert_eq!(fan["scopes"][1]["kind"], "branch");
     assert_eq!(fan["scopes"][1]["index"], 1);
-    assert_eq!(
-        fan["scopes"][1]["nodes"][0]["scopes"][0]["kind"],
-        "processor"
-    );
-    let catch = scope["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "Catch")
-        .unwrap();
+    assert_eq!(fan["scopes"][1]["nodes"][0]["scopes"][0]["kind"], "processor");
+    let catch = scope["edges"].as_array().unwrap().iter().find(|e| e["kind"] == "Catch").unwrap();
     assert_eq!(
         catch,
         &json!({"from": "/States/Work", "to": "/States/Failed", "kind": "Catch", "label": "Catch States.ALL", "index": 0, "errorEquals": ["States.ALL"]})
@@ -136,7 +109,9 @@ fn dot_form_has_clusters_and_escapes_names() {
     assert!(dot.contains("label=\"Fan branch 0\";"));
     assert!(dot.contains("label=\"Each processor\";"));
     assert!(dot.contains("\"/States/Fan\" -> \"/States/Fan/Branches/0/States/B1\" [style=dashed];"));
-    assert!(dot.contains("\"/States/Work\" -> \"/States/Failed\" [label=\"Catch States.ALL\", color=red, fontcolor=red];"));
+    assert!(
+        dot.contains("\"/States/Work\" -> \"/States/Failed\" [label=\"Catch States.ALL\", color=red, fontcolor=red];")
+    );
     assert!(dot.contains("Item \\\"x\\\"\\n(Succeed)"));
     assert_eq!(dot.matches('{').count(), dot.matches('}').count());
 }

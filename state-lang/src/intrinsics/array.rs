@@ -14,16 +14,8 @@ pub(super) fn partition(values: &[Value]) -> Result<Value, String> {
     let f = Function::ArrayPartition;
     let [array, size] = args::fixed(f, values)?;
     let array = args::array(f, array)?;
-    let size = usize::try_from(args::truncated(f, size)?)
-        .ok()
-        .filter(|s| *s > 0)
-        .ok_or_else(|| invalid(f))?;
-    Ok(Value::Array(
-        array
-            .chunks(size)
-            .map(|c| Value::Array(c.to_vec()))
-            .collect(),
-    ))
+    let size = usize::try_from(args::truncated(f, size)?).ok().filter(|s| *s > 0).ok_or_else(|| invalid(f))?;
+    Ok(Value::Array(array.chunks(size).map(|c| Value::Array(c.to_vec())).collect()))
 }
 
 /// `States.ArrayContains(array, value)`: whether an item equals `value` (JSON equality, so `1`
@@ -39,27 +31,17 @@ pub(super) fn contains(values: &[Value]) -> Result<Value, String> {
 pub(super) fn range(values: &[Value]) -> Result<Value, String> {
     let f = Function::ArrayRange;
     let [start, end, step] = args::fixed(f, values)?;
-    let (start, end, step) = (
-        args::truncated(f, start)?,
-        args::truncated(f, end)?,
-        args::truncated(f, step)?,
-    );
+    let (start, end, step) = (args::truncated(f, start)?, args::truncated(f, end)?, args::truncated(f, step)?);
     if step == 0 {
         return Err(invalid(f));
     }
     let span = i128::from(end) - i128::from(start);
-    let count = if span == 0 || (span > 0) == (step > 0) {
-        span / i128::from(step) + 1
-    } else {
-        0
-    };
+    let count = if span == 0 || (span > 0) == (step > 0) { span / i128::from(step) + 1 } else { 0 };
     if count > i128::from(MAX_RANGE_ITEMS) {
         return Err(invalid(f));
     }
     // Every item lies between `start` and `end`, but `i * step` alone may not fit in an i64.
-    let items = (0..count)
-        .map(|i| Value::from((i128::from(start) + i * i128::from(step)) as i64))
-        .collect();
+    let items = (0..count).map(|i| Value::from((i128::from(start) + i * i128::from(step)) as i64)).collect();
     Ok(Value::Array(items))
 }
 
@@ -73,11 +55,7 @@ pub(super) fn get_item(values: &[Value]) -> Result<Value, String> {
     if array.is_empty() {
         return Ok(Value::Null);
     }
-    usize::try_from(index)
-        .ok()
-        .and_then(|i| array.get(i))
-        .cloned()
-        .ok_or_else(|| invalid(f))
+    usize::try_from(index).ok().and_then(|i| array.get(i)).cloned().ok_or_else(|| invalid(f))
 }
 
 /// `States.ArrayLength(array)`.

@@ -8,15 +8,9 @@ use crate::intrinsics::test_support::{eval, eval_err, invalid_cause};
 fn array_collects_its_arguments() {
     assert_eq!(eval("States.Array()", &json!({})), json!([]));
     let input = json!({"fst": null, "snd": {"Arg1": 1}});
+    assert_eq!(eval("States.Array($.fst, $.snd)", &input), json!([null, {"Arg1": 1}]));
     assert_eq!(
-        eval("States.Array($.fst, $.snd)", &input),
-        json!([null, {"Arg1": 1}])
-    );
-    assert_eq!(
-        eval(
-            "States.Array('a', 1, 1.5, true, null, States.Array())",
-            &json!({})
-        ),
+        eval("States.Array('a', 1, 1.5, true, null, States.Array())", &json!({})),
         json!(["a", 1, 1.5, true, null, []])
     );
 }
@@ -35,10 +29,7 @@ fn array_partition_chunks_in_order() {
     for (a, n, expected) in cases {
         assert_eq!(eval(e, &json!({"a": a, "n": n})), expected);
     }
-    assert_eq!(
-        eval("States.ArrayPartition($.a, 2.9)", &json!({"a": [1, 2, 3]})),
-        json!([[1, 2], [3]])
-    );
+    assert_eq!(eval("States.ArrayPartition($.a, 2.9)", &json!({"a": [1, 2, 3]})), json!([[1, 2], [3]]));
 }
 
 #[test]
@@ -52,11 +43,7 @@ fn array_partition_rejects_bad_sizes_and_non_arrays() {
         "States.ArrayPartition($.a, '2')",
         "States.ArrayPartition('abc', 2)",
     ] {
-        assert_eq!(
-            eval_err(e, &input),
-            invalid_cause(e, "States.ArrayPartition"),
-            "{e}"
-        );
+        assert_eq!(eval_err(e, &input), invalid_cause(e, "States.ArrayPartition"), "{e}");
     }
 }
 
@@ -75,10 +62,7 @@ fn array_contains_uses_json_equality() {
     for (a, v, expected) in cases {
         assert_eq!(eval(e, &json!({"a": a, "v": v})), json!(expected));
     }
-    assert_eq!(
-        eval_err(e, &json!({"a": {}, "v": 1})),
-        invalid_cause(e, "States.ArrayContains")
-    );
+    assert_eq!(eval_err(e, &json!({"a": {}, "v": 1})), invalid_cause(e, "States.ArrayContains"));
 }
 
 #[test]
@@ -95,33 +79,14 @@ fn array_range_includes_the_end_when_the_step_reaches_it() {
         ((1, 5, -1), json!([])),
     ];
     for ((a, b, s), expected) in cases {
-        assert_eq!(
-            eval(e, &json!({"a": a, "b": b, "s": s})),
-            expected,
-            "{a} {b} {s}"
-        );
+        assert_eq!(eval(e, &json!({"a": a, "b": b, "s": s})), expected, "{a} {b} {s}");
     }
+    assert_eq!(eval("States.ArrayRange(1.4, 5.6, 2.2)", &json!({})), json!([1, 3, 5]));
+    assert_eq!(eval("States.ArrayRange(1.6, 1.4, 1)", &json!({})), json!([1]));
+    assert_eq!(eval("States.ArrayRange(5.4, -0.6, -2.4)", &json!({})), json!([5, 3, 1]));
+    assert_eq!(eval("States.ArrayRange(0, 3, 1)", &json!({})), json!([0, 1, 2, 3]));
     assert_eq!(
-        eval("States.ArrayRange(1.4, 5.6, 2.2)", &json!({})),
-        json!([1, 3, 5])
-    );
-    assert_eq!(
-        eval("States.ArrayRange(1.6, 1.4, 1)", &json!({})),
-        json!([1])
-    );
-    assert_eq!(
-        eval("States.ArrayRange(5.4, -0.6, -2.4)", &json!({})),
-        json!([5, 3, 1])
-    );
-    assert_eq!(
-        eval("States.ArrayRange(0, 3, 1)", &json!({})),
-        json!([0, 1, 2, 3])
-    );
-    assert_eq!(
-        eval(
-            "States.ArrayRange(-9000000000000000000, 9000000000000000000, 9000000000000000000)",
-            &json!({})
-        ),
+        eval("States.ArrayRange(-9000000000000000000, 9000000000000000000, 9000000000000000000)", &json!({})),
         json!([-9000000000000000000i64, 0, 9000000000000000000i64])
     );
 }
@@ -131,19 +96,13 @@ fn array_range_allows_at_most_1000_items() {
     let up = eval("States.ArrayRange(1, 1000, 1)", &json!({}));
     assert_eq!(up.as_array().map(Vec::len), Some(1000));
     let down = eval("States.ArrayRange(1000, 1, -1)", &json!({}));
-    assert_eq!(
-        down.as_array().and_then(|a| a.last().cloned()),
-        Some(json!(1))
-    );
+    assert_eq!(down.as_array().and_then(|a| a.last().cloned()), Some(json!(1)));
     for e in [
         "States.ArrayRange(1, 1001, 1)",
         "States.ArrayRange(1001, 1, -1)",
         "States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)",
     ] {
-        assert_eq!(
-            eval_err(e, &json!({})),
-            invalid_cause(e, "States.ArrayRange")
-        );
+        assert_eq!(eval_err(e, &json!({})), invalid_cause(e, "States.ArrayRange"));
     }
 }
 
@@ -156,11 +115,7 @@ fn array_range_rejects_zero_steps_and_non_numbers() {
         "States.ArrayRange(1, 'b', 1)",
         "States.ArrayRange(1, 5, null)",
     ] {
-        assert_eq!(
-            eval_err(e, &json!({})),
-            invalid_cause(e, "States.ArrayRange"),
-            "{e}"
-        );
+        assert_eq!(eval_err(e, &json!({})), invalid_cause(e, "States.ArrayRange"), "{e}");
     }
 }
 
@@ -169,13 +124,7 @@ fn array_get_item_indexes_from_zero() {
     let input = json!({"a": [1, 2, 3, 4, 5, 6, 7, 8, 9], "i": 5, "e": []});
     assert_eq!(eval("States.ArrayGetItem($.a, $.i)", &input), json!(6));
     assert_eq!(eval("States.ArrayGetItem($.a, 1.2)", &input), json!(2));
-    assert_eq!(
-        eval(
-            "States.ArrayGetItem(States.Array('x', 'y', 'z'), 1)",
-            &input
-        ),
-        json!("y")
-    );
+    assert_eq!(eval("States.ArrayGetItem(States.Array('x', 'y', 'z'), 1)", &input), json!("y"));
     assert_eq!(eval("States.ArrayGetItem($.e, 999)", &input), json!(null));
 }
 
@@ -188,11 +137,7 @@ fn array_get_item_rejects_indexes_out_of_range() {
         "States.ArrayGetItem($.a, '1')",
         "States.ArrayGetItem('not-array', 0)",
     ] {
-        assert_eq!(
-            eval_err(e, &input),
-            invalid_cause(e, "States.ArrayGetItem"),
-            "{e}"
-        );
+        assert_eq!(eval_err(e, &input), invalid_cause(e, "States.ArrayGetItem"), "{e}");
     }
 }
 
@@ -206,10 +151,9 @@ fn array_length_and_unique() {
         json!([null, true, false, 1, 1.0, 1.1, 0, "x", [], [null], {"a": 1, "b": 2}, {"a": 1, "b": 1}])
     );
     assert_eq!(eval("States.ArrayLength(States.Array())", &input), json!(0));
-    for (e, f) in [
-        ("States.ArrayLength('abc')", "States.ArrayLength"),
-        ("States.ArrayUnique(null)", "States.ArrayUnique"),
-    ] {
+    for (e, f) in
+        [("States.ArrayLength('abc')", "States.ArrayLength"), ("States.ArrayUnique(null)", "States.ArrayUnique")]
+    {
         assert_eq!(eval_err(e, &input), invalid_cause(e, f));
     }
 }

@@ -62,13 +62,7 @@ mod tests {
         ] {
             assert_eq!(eval(e, &json!({ "s": s })), json!(expected));
         }
-        assert_eq!(
-            eval(
-                "States.Base64Encode(States.Format('{}-{}', 'x', 'y'))",
-                &json!({})
-            ),
-            json!("eC15")
-        );
+        assert_eq!(eval("States.Base64Encode(States.Format('{}-{}', 'x', 'y'))", &json!({})), json!("eC15"));
     }
 
     #[test]
@@ -76,15 +70,9 @@ mod tests {
         let e = "States.Base64Encode($.s)";
         let ok = eval(e, &json!({ "s": "a".repeat(10_000) }));
         assert_eq!(ok.as_str().map(str::len), Some(13_336));
-        assert_eq!(
-            eval_err(e, &json!({ "s": "a".repeat(10_001) })),
-            invalid_cause(e, "States.Base64Encode")
-        );
+        assert_eq!(eval_err(e, &json!({ "s": "a".repeat(10_001) })), invalid_cause(e, "States.Base64Encode"));
         for v in [json!(123), json!({}), json!(["x"]), json!(null)] {
-            assert_eq!(
-                eval_err(e, &json!({ "s": v })),
-                invalid_cause(e, "States.Base64Encode")
-            );
+            assert_eq!(eval_err(e, &json!({ "s": v })), invalid_cause(e, "States.Base64Encode"));
         }
     }
 
@@ -92,36 +80,17 @@ mod tests {
     fn base64_decode_decodes_to_text() {
         let e = "States.Base64Decode($.s)";
         assert_eq!(eval(e, &json!({"s": ""})), json!(""));
-        assert_eq!(
-            eval(e, &json!({"s": "RGF0YSB0byBlbmNvZGU="})),
-            json!("Data to encode")
-        );
-        assert_eq!(
-            eval(e, &json!({"s": "RGF0YSB0byBlbmNvZGU"})),
-            json!("Data to encode")
-        );
+        assert_eq!(eval(e, &json!({"s": "RGF0YSB0byBlbmNvZGU="})), json!("Data to encode"));
+        assert_eq!(eval(e, &json!({"s": "RGF0YSB0byBlbmNvZGU"})), json!("Data to encode"));
         assert_eq!(eval(e, &json!({"s": "8J+agA=="})), json!("🚀"));
     }
 
     #[test]
     fn base64_decode_rejects_bad_input() {
         let e = "States.Base64Decode($.s)";
-        for v in [
-            json!("not base64!"),
-            json!(1),
-            json!(null),
-            json!("A".repeat(10_004)),
-        ] {
-            assert_eq!(
-                eval_err(e, &json!({ "s": v })),
-                invalid_cause(e, "States.Base64Decode")
-            );
+        for v in [json!("not base64!"), json!(1), json!(null), json!("A".repeat(10_004))] {
+            assert_eq!(eval_err(e, &json!({ "s": v })), invalid_cause(e, "States.Base64Decode"));
         }
-        assert_eq!(
-            eval(e, &json!({"s": "A".repeat(10_000)}))
-                .as_str()
-                .map(|s| s.chars().count()),
-            Some(7_500)
-        );
+        assert_eq!(eval(e, &json!({"s": "A".repeat(10_000)})).as_str().map(|s| s.chars().count()), Some(7_500));
     }
 }

@@ -115,17 +115,11 @@ fn random_and_mutated_calls_never_panic() {
     let ctx = json!({"Execution": {"Id": "id"}});
     let vars = Variables::new();
     let entropy = SeededEntropy::new(1);
-    let env = Env {
-        context: &ctx,
-        vars: &vars,
-        entropy: &entropy,
-    };
+    let env = Env { context: &ctx, vars: &vars, entropy: &entropy };
     let mut parsed = 0;
     for i in 0..6000 {
         let text = if i % 3 == 0 {
-            (0..rng.below(12))
-                .map(|_| rng.pick(TOKENS))
-                .collect::<String>()
+            (0..rng.below(12)).map(|_| rng.pick(TOKENS)).collect::<String>()
         } else {
             let seed = rng.pick(SEEDS);
             mutate(&mut rng, seed)

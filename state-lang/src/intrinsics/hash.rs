@@ -31,9 +31,7 @@ pub(super) fn hash(values: &[Value]) -> Result<Value, String> {
         "SHA-512" => Sha512::digest(bytes).to_vec(),
         _ => return Err(invalid(f)),
     };
-    Ok(Value::String(
-        digest.iter().map(|b| format!("{b:02x}")).collect(),
-    ))
+    Ok(Value::String(digest.iter().map(|b| format!("{b:02x}")).collect()))
 }
 
 #[cfg(test)]
@@ -82,22 +80,10 @@ mod tests {
             "States.Hash('data', 'MD-5')",
             "States.Hash('hello', 123)",
         ] {
-            assert_eq!(
-                eval_err(e, &json!({})),
-                invalid_cause(e, "States.Hash"),
-                "{e}"
-            );
+            assert_eq!(eval_err(e, &json!({})), invalid_cause(e, "States.Hash"), "{e}");
         }
         let e = "States.Hash($.s, 'SHA-256')";
-        assert_eq!(
-            eval(e, &json!({"s": "a".repeat(10_000)}))
-                .as_str()
-                .map(str::len),
-            Some(64)
-        );
-        assert_eq!(
-            eval_err(e, &json!({"s": "a".repeat(10_001)})),
-            invalid_cause(e, "States.Hash")
-        );
+        assert_eq!(eval(e, &json!({"s": "a".repeat(10_000)})).as_str().map(str::len), Some(64));
+        assert_eq!(eval_err(e, &json!({"s": "a".repeat(10_001)})), invalid_cause(e, "States.Hash"));
     }
 }

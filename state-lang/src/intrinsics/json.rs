@@ -23,9 +23,7 @@ pub(super) fn string_to_json(values: &[Value]) -> Result<Value, String> {
 /// which is what AWS returns. (A literal `-0.0` becomes `0` too: serde cannot tell them apart.)
 fn integer_zero(v: &mut Value) {
     match v {
-        Value::Number(n)
-            if n.as_f64() == Some(0.0) && n.as_f64().is_some_and(f64::is_sign_negative) =>
-        {
+        Value::Number(n) if n.as_f64() == Some(0.0) && n.as_f64().is_some_and(f64::is_sign_negative) => {
             *v = Value::from(0)
         }
         Value::Array(items) => items.iter_mut().for_each(integer_zero),
@@ -75,33 +73,18 @@ mod tests {
             ("true", json!(true)),
             ("\"HelloWorld\"", json!("HelloWorld")),
             ("[1, 2, \"HelloWorld\"]", json!([1, 2, "HelloWorld"])),
-            (
-                "{\"Arg1\": 1, \"Arg2\": []}",
-                json!({"Arg1": 1, "Arg2": []}),
-            ),
+            ("{\"Arg1\": 1, \"Arg2\": []}", json!({"Arg1": 1, "Arg2": []})),
         ] {
             assert_eq!(eval(e, &json!({ "s": text })), expected, "{text:?}");
         }
-        assert_eq!(
-            eval("States.StringToJson('{\"a\": 1.0}')", &json!({})).to_string(),
-            r#"{"a":1.0}"#
-        );
+        assert_eq!(eval("States.StringToJson('{\"a\": 1.0}')", &json!({})).to_string(), r#"{"a":1.0}"#);
     }
 
     #[test]
     fn string_to_json_rejects_non_strings_and_bad_json() {
         let e = "States.StringToJson($.s)";
-        for s in [
-            json!(1),
-            json!({}),
-            json!(null),
-            json!("{not json"),
-            json!("1 2"),
-        ] {
-            assert_eq!(
-                eval_err(e, &json!({ "s": s })),
-                invalid_cause(e, "States.StringToJson")
-            );
+        for s in [json!(1), json!({}), json!(null), json!("{not json"), json!("1 2")] {
+            assert_eq!(eval_err(e, &json!({ "s": s })), invalid_cause(e, "States.StringToJson"));
         }
     }
 
@@ -130,10 +113,7 @@ mod tests {
             "States.JsonMerge(States.StringToJson('{\"constant_in_literal\": \"false\"}'), $$.Execution.Input, false)",
             &json!({}),
         );
-        assert_eq!(
-            r,
-            json!({"constant_in_literal": "false", "FunctionInput": "a,b"})
-        );
+        assert_eq!(r, json!({"constant_in_literal": "false", "FunctionInput": "a,b"}));
     }
 
     #[test]
@@ -145,11 +125,7 @@ mod tests {
             "States.JsonMerge($.a, $.l, false)",
             "States.JsonMerge(1, $.b, false)",
         ] {
-            assert_eq!(
-                eval_err(e, &input),
-                invalid_cause(e, "States.JsonMerge"),
-                "{e}"
-            );
+            assert_eq!(eval_err(e, &input), invalid_cause(e, "States.JsonMerge"), "{e}");
         }
     }
 }

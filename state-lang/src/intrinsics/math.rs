@@ -11,9 +11,7 @@ use crate::env::Env;
 pub(super) fn add(values: &[Value]) -> Result<Value, String> {
     let f = Function::MathAdd;
     let [a, b] = args::fixed(f, values)?;
-    let sum = args::rounded(f, a)?
-        .checked_add(args::rounded(f, b)?)
-        .ok_or_else(|| invalid(f))?;
+    let sum = args::rounded(f, a)?.checked_add(args::rounded(f, b)?).ok_or_else(|| invalid(f))?;
     Ok(Value::from(sum))
 }
 
@@ -29,10 +27,7 @@ pub(super) fn random(values: &[Value], env: &Env) -> Result<Value, String> {
         _ => return Err(invalid(f)),
     };
     let (start, end) = (args::truncated(f, start)?, args::truncated(f, end)?);
-    let range = end
-        .checked_sub(start)
-        .filter(|r| *r > 0)
-        .ok_or_else(|| invalid(f))?;
+    let range = end.checked_sub(start).filter(|r| *r > 0).ok_or_else(|| invalid(f))?;
     let offset = match seed {
         Some(seed) => JavaRandom::new(args::truncated(f, seed)?).below(range),
         None => ((u128::from(env.entropy.next_u64()) * range as u128) >> 64) as i64,
@@ -113,10 +108,7 @@ mod tests {
         for (a, b, sum) in cases {
             assert_eq!(eval(e, &json!({"a": a, "b": b})), json!(sum), "{a} + {b}");
         }
-        assert_eq!(
-            eval("States.MathAdd(States.MathAdd(1, 2), -1)", &json!({})),
-            json!(2)
-        );
+        assert_eq!(eval("States.MathAdd(States.MathAdd(1, 2), -1)", &json!({})), json!(2));
     }
 
     #[test]
@@ -127,27 +119,14 @@ mod tests {
             "States.MathAdd(States.Array(), 1)",
             "States.MathAdd(9223372036854775807, 1)",
         ] {
-            assert_eq!(
-                eval_err(e, &json!({})),
-                invalid_cause(e, "States.MathAdd"),
-                "{e}"
-            );
+            assert_eq!(eval_err(e, &json!({})), invalid_cause(e, "States.MathAdd"), "{e}");
         }
     }
 
     #[test]
     fn math_random_stays_in_the_half_open_range() {
-        for (start, end) in [
-            (0, 999),
-            (12, 44),
-            (-99999, -9999),
-            (1, 2),
-            (-1000000, 1000000),
-        ] {
-            let v = eval(
-                "States.MathRandom($.s, $.e)",
-                &json!({"s": start, "e": end}),
-            );
+        for (start, end) in [(0, 999), (12, 44), (-99999, -9999), (1, 2), (-1000000, 1000000)] {
+            let v = eval("States.MathRandom($.s, $.e)", &json!({"s": start, "e": end}));
             let v = v.as_i64().unwrap_or(i64::MIN);
             assert!((start..end).contains(&v), "{v} not in [{start}, {end})");
         }
@@ -158,18 +137,11 @@ mod tests {
     #[test]
     fn math_random_with_a_seed_is_deterministic() {
         let a = eval("States.MathRandom(0, 999, 3)", &json!({}));
-        let b = eval(
-            "States.Array(States.MathRandom(0, 999, 3), States.MathRandom(0, 999, 3))",
-            &json!({}),
-        );
+        let b = eval("States.Array(States.MathRandom(0, 999, 3), States.MathRandom(0, 999, 3))", &json!({}));
         assert_eq!(b, json!([a, a]));
-        let v = eval("States.MathRandom(2147483640, 2147483647, 1)", &json!({}))
-            .as_i64()
-            .unwrap_or(0);
+        let v = eval("States.MathRandom(2147483640, 2147483647, 1)", &json!({})).as_i64().unwrap_or(0);
         assert!((2147483640..2147483647).contains(&v));
-        let negative_seed = eval("States.MathRandom(1, 10, -10)", &json!({}))
-            .as_i64()
-            .unwrap_or(0);
+        let negative_seed = eval("States.MathRandom(1, 10, -10)", &json!({})).as_i64().unwrap_or(0);
         assert!((1..10).contains(&negative_seed));
     }
 
@@ -177,15 +149,9 @@ mod tests {
     fn java_random_matches_the_jdk_sequence() {
         // Values printed by a JDK for the same calls on `new java.util.Random(seed)`.
         let mut r = JavaRandom::new(42);
-        assert_eq!(
-            (r.next(32), r.next_int(100), r.next_int(16)),
-            (-1170105035, 63, 10)
-        );
+        assert_eq!((r.next(32), r.next_int(100), r.next_int(16)), (-1170105035, 63, 10));
         let mut r = JavaRandom::new(0);
-        assert_eq!(
-            (r.next_int(10), r.next_int(10), r.next_long()),
-            (0, 8, 4437113781045784766)
-        );
+        assert_eq!((r.next_int(10), r.next_int(10), r.next_long()), (0, 8, 4437113781045784766));
         let mut r = JavaRandom::new(-10);
         assert_eq!((r.next_int(9), r.next_int(1000000007)), (0, 39238929));
     }
@@ -202,11 +168,7 @@ mod tests {
             "States.MathRandom(1, 10, 'seed')",
             "States.MathRandom(1, 10, null)",
         ] {
-            assert_eq!(
-                eval_err(e, &json!({})),
-                invalid_cause(e, "States.MathRandom"),
-                "{e}"
-            );
+            assert_eq!(eval_err(e, &json!({})), invalid_cause(e, "States.MathRandom"), "{e}");
         }
     }
 }

@@ -42,10 +42,7 @@ impl Intrinsic {
     /// says what is wrong and where (unknown function, bad syntax, wrong number of arguments).
     pub fn parse(text: &str) -> Result<Self, String> {
         let call = parse::parse_call(text)?;
-        Ok(Intrinsic {
-            text: text.to_string(),
-            call,
-        })
+        Ok(Intrinsic { text: text.to_string(), call })
     }
 
     pub fn as_str(&self) -> &str {
@@ -61,10 +58,7 @@ impl Intrinsic {
         self.call.eval(input, env).map_err(|detail| {
             Failure::states(
                 StatesError::Runtime,
-                format!(
-                    "The function '{}' had the following error: {}",
-                    self.text, detail
-                ),
+                format!("The function '{}' had the following error: {}", self.text, detail),
             )
         })
     }
@@ -211,9 +205,7 @@ impl Arg {
                     let searched = if p.is_context() {
                         env.context
                     } else {
-                        p.variable()
-                            .and_then(|name| env.vars.get(name))
-                            .unwrap_or(input)
+                        p.variable().and_then(|name| env.vars.get(name)).unwrap_or(input)
                     };
                     Err(format!(
                         "The JsonPath argument for the field '{}' could not be found in the input '{}'",
@@ -247,43 +239,31 @@ mod tests {
              The JsonPath argument for the field '$.nope' could not be found in the input '{\"other\":1}'"
         );
         let items = json!({"items": [1, 2]});
-        assert!(eval_err("States.Format('{}', $.items[5])", &items)
-            .ends_with("The JsonPath argument for the field '$.items[5]' could not be found in the input '{\"items\":[1,2]}'"));
+        assert!(eval_err("States.Format('{}', $.items[5])", &items).ends_with(
+            "The JsonPath argument for the field '$.items[5]' could not be found in the input '{\"items\":[1,2]}'"
+        ));
     }
 
     #[test]
     fn a_missing_context_path_quotes_the_context_object() {
         let cause = eval_err("States.Array($$.Execution.Nope)", &json!({}));
         let ctx = super::render::to_json(&context());
-        assert!(
-            cause.ends_with(&format!("could not be found in the input '{ctx}'")),
-            "{cause}"
-        );
+        assert!(cause.ends_with(&format!("could not be found in the input '{ctx}'")), "{cause}");
     }
 
     #[test]
     fn an_explicit_null_argument_is_a_value() {
-        assert_eq!(
-            eval("States.Format('{}', $.nul)", &json!({"nul": null})),
-            json!("null")
-        );
+        assert_eq!(eval("States.Format('{}', $.nul)", &json!({"nul": null})), json!("null"));
     }
 
     #[test]
     fn arguments_read_the_context_object_and_variables() {
-        let split = eval(
-            "States.StringSplit($$.Execution.Input.FunctionInput, ',')",
-            &json!({}),
-        );
+        let split = eval("States.StringSplit($$.Execution.Input.FunctionInput, ',')", &json!({}));
         assert_eq!(split, json!(["a", "b"]));
         let mut vars = Variables::new();
         vars.set("AnswerTemplate".into(), json!("It's {}!"));
         vars.set("n".into(), json!({"x": 40}));
-        let r = try_eval_with(
-            "States.Format($AnswerTemplate, States.MathAdd($n.x, 2))",
-            &json!({}),
-            &vars,
-        );
+        let r = try_eval_with("States.Format($AnswerTemplate, States.MathAdd($n.x, 2))", &json!({}), &vars);
         assert_eq!(r, Ok(json!("It's 42!")));
         let missing = try_eval_with("States.Array($n.y)", &json!({}), &vars).map_err(|f| f.cause);
         assert_eq!(

@@ -85,10 +85,7 @@ impl Template {
     }
 
     pub fn placeholders(&self) -> usize {
-        self.pieces
-            .iter()
-            .filter(|p| **p == Piece::Placeholder)
-            .count()
+        self.pieces.iter().filter(|p| **p == Piece::Placeholder).count()
     }
 }
 
@@ -123,10 +120,7 @@ impl Parser<'_> {
 
     fn error(&self, what: &str) -> String {
         let at = self.src[..self.pos].chars().count();
-        format!(
-            "Invalid intrinsic function call '{}': {what} (at character {at})",
-            self.src
-        )
+        format!("Invalid intrinsic function call '{}': {what} (at character {at})", self.src)
     }
 
     fn skip_ws(&mut self) {
@@ -146,8 +140,8 @@ impl Parser<'_> {
             .find(|&(i, c)| !(c.is_ascii_alphanumeric() || (c == '.' && i == "States".len())))
             .map_or(self.rest().len(), |(i, _)| i);
         let name = &self.src[start..start + name_len];
-        let func = Function::from_name(name)
-            .ok_or_else(|| self.error(&format!("unknown intrinsic function '{name}'")))?;
+        let func =
+            Function::from_name(name).ok_or_else(|| self.error(&format!("unknown intrinsic function '{name}'")))?;
         self.pos += name_len;
         self.skip_ws();
         if self.peek() != Some('(') {
@@ -160,11 +154,7 @@ impl Parser<'_> {
             (Function::Format, Some(Arg::Str(s))) => Some(Template::parse(&s.raw)),
             _ => None,
         };
-        Ok(Call {
-            func,
-            args,
-            template,
-        })
+        Ok(Call { func, args, template })
     }
 
     /// The arguments up to and including the closing `)`.
@@ -198,9 +188,7 @@ impl Parser<'_> {
             Some('\'') => self.string().map(Arg::Str),
             Some('$') => self.path(),
             Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
-            Some(_) if self.rest().starts_with("States.") => {
-                Ok(Arg::Call(Box::new(self.call(depth + 1)?)))
-            }
+            Some(_) if self.rest().starts_with("States.") => Ok(Arg::Call(Box::new(self.call(depth + 1)?))),
             Some(_) => self.keyword(),
         }
     }
@@ -265,8 +253,7 @@ impl Parser<'_> {
             }
         }
         let text = &self.src[start..end];
-        let path = ReferencePath::parse(text)
-            .map_err(|e| self.error(&format!("invalid JSONPath '{text}': {e}")))?;
+        let path = ReferencePath::parse(text).map_err(|e| self.error(&format!("invalid JSONPath '{text}': {e}")))?;
         self.pos = end;
         Ok(Arg::Path(path))
     }
@@ -287,10 +274,8 @@ impl Parser<'_> {
     }
 
     fn keyword(&mut self) -> Result<Arg, String> {
-        let len = self
-            .rest()
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.')
-            .unwrap_or(self.rest().len());
+        let len =
+            self.rest().find(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.').unwrap_or(self.rest().len());
         let word = &self.rest()[..len];
         let value = match word {
             "true" => Value::Bool(true),
@@ -317,11 +302,7 @@ fn check_arity(func: Function, given: usize) -> Result<(), String> {
         Some(m) => format!("{min} to {m} arguments"),
         None => format!("at least {min} argument{}", if min == 1 { "" } else { "s" }),
     };
-    Err(format!(
-        "{} takes {expected}, but {given} {} given",
-        func.name(),
-        if given == 1 { "was" } else { "were" }
-    ))
+    Err(format!("{} takes {expected}, but {given} {} given", func.name(), if given == 1 { "was" } else { "were" }))
 }
 
 #[cfg(test)]

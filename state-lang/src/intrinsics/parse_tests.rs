@@ -14,8 +14,8 @@ fn err(text: &str) -> String {
 
 #[test]
 fn parses_literals_of_every_kind() {
-    let call = parse_call("States.Array('a', 1, -2, 1.5, 1.0, 2e3, true, false, null)")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let call =
+        parse_call("States.Array('a', 1, -2, 1.5, 1.0, 2e3, true, false, null)").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(call.func, Function::Array);
     let kinds: Vec<String> = call
         .args
@@ -27,10 +27,7 @@ fn parses_literals_of_every_kind() {
             Arg::Call(c) => c.func.name().to_string(),
         })
         .collect();
-    assert_eq!(
-        kinds,
-        ["'a'", "1", "-2", "1.5", "1.0", "2000.0", "true", "false", "null"]
-    );
+    assert_eq!(kinds, ["'a'", "1", "-2", "1.5", "1.0", "2000.0", "true", "false", "null"]);
 }
 
 #[test]
@@ -46,19 +43,9 @@ fn parses_nested_calls_and_paths() {
 
 #[test]
 fn paths_keep_brackets_quotes_and_filters_whole() {
-    let call = parse_call("States.Array($.a['x,y)'], $.b[?(@.c == 1)], $var.x, $)")
-        .unwrap_or_else(|e| panic!("{e}"));
-    let paths: Vec<&str> = call
-        .args
-        .iter()
-        .filter_map(|a| {
-            if let Arg::Path(p) = a {
-                Some(p.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let call = parse_call("States.Array($.a['x,y)'], $.b[?(@.c == 1)], $var.x, $)").unwrap_or_else(|e| panic!("{e}"));
+    let paths: Vec<&str> =
+        call.args.iter().filter_map(|a| if let Arg::Path(p) = a { Some(p.as_str()) } else { None }).collect();
     assert_eq!(paths, ["$.a['x,y)']", "$.b[?(@.c == 1)]", "$var.x", "$"]);
 }
 
@@ -75,41 +62,20 @@ fn string_escapes_resolve_quotes_backslashes_and_braces() {
 line')",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let values: Vec<&str> = call
-        .args
-        .iter()
-        .filter_map(|a| {
-            if let Arg::Str(s) = a {
-                Some(s.value.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let values: Vec<&str> =
+        call.args.iter().filter_map(|a| if let Arg::Str(s) = a { Some(s.value.as_str()) } else { None }).collect();
     assert_eq!(values, ["it's", r"a\b", "{}", r"tab\t", "new\nline"]);
 }
 
 #[test]
 fn format_templates_are_parsed_at_load_time() {
-    let call =
-        parse_call(r"States.Format('a {} \{b\} {}', 1, 2)").unwrap_or_else(|e| panic!("{e}"));
+    let call = parse_call(r"States.Format('a {} \{b\} {}', 1, 2)").unwrap_or_else(|e| panic!("{e}"));
     let expected = Template {
-        pieces: vec![
-            Piece::Text("a ".into()),
-            Piece::Placeholder,
-            Piece::Text(" {b} ".into()),
-            Piece::Placeholder,
-        ],
+        pieces: vec![Piece::Text("a ".into()), Piece::Placeholder, Piece::Text(" {b} ".into()), Piece::Placeholder],
     };
     assert_eq!(call.template, Some(Ok(expected)));
-    assert!(matches!(
-        parse_call("States.Format('oops {', 1)").map(|c| c.template),
-        Ok(Some(Err(_)))
-    ));
-    assert!(matches!(
-        parse_call("States.Format($.t, 1)").map(|c| c.template),
-        Ok(None)
-    ));
+    assert!(matches!(parse_call("States.Format('oops {', 1)").map(|c| c.template), Ok(Some(Err(_)))));
+    assert!(matches!(parse_call("States.Format($.t, 1)").map(|c| c.template), Ok(None)));
 }
 
 #[test]
@@ -124,24 +90,17 @@ fn unknown_functions_are_named() {
 
 #[test]
 fn wrong_arity_is_reported_at_load_time() {
-    assert!(err("States.ArrayRange(1, 5)")
-        .contains("States.ArrayRange takes 3 arguments, but 2 were given"));
-    assert!(err("States.MathRandom(1)")
-        .contains("States.MathRandom takes 2 to 3 arguments, but 1 was given"));
-    assert!(err("States.Format()")
-        .contains("States.Format takes at least 1 argument, but 0 were given"));
+    assert!(err("States.ArrayRange(1, 5)").contains("States.ArrayRange takes 3 arguments, but 2 were given"));
+    assert!(err("States.MathRandom(1)").contains("States.MathRandom takes 2 to 3 arguments, but 1 was given"));
+    assert!(err("States.Format()").contains("States.Format takes at least 1 argument, but 0 were given"));
     assert!(err("States.UUID(1)").contains("States.UUID takes 0 arguments, but 1 was given"));
-    assert!(err("States.Hash('a', 'MD5', 'x')")
-        .contains("States.Hash takes 2 arguments, but 3 were given"));
+    assert!(err("States.Hash('a', 'MD5', 'x')").contains("States.Hash takes 2 arguments, but 3 were given"));
 }
 
 #[test]
 fn syntax_errors_say_what_and_where() {
     let cases = [
-        (
-            "$.a",
-            "an intrinsic function call must start with 'States.'",
-        ),
+        ("$.a", "an intrinsic function call must start with 'States.'"),
         ("States.Array", "expected '(' after 'States.Array'"),
         ("States.Array(1", "missing ')' at the end of the call"),
         ("States.Array(1,", "missing ')' at the end of the call"),
@@ -149,10 +108,7 @@ fn syntax_errors_say_what_and_where() {
         ("States.Array(,1)", "expected an argument"),
         ("States.Array('abc)", "unterminated string literal"),
         ("States.Array(1 2)", "expected ',' or ')' after an argument"),
-        (
-            "States.Array(1) x",
-            "unexpected characters after the closing ')'",
-        ),
+        ("States.Array(1) x", "unexpected characters after the closing ')'"),
         ("States.Array(1.2.3)", "invalid number '1.2.3'"),
         ("States.Array(-)", "invalid number '-'"),
         ("States.Array(yes)", "unexpected argument 'yes'"),

@@ -136,16 +136,9 @@ pub(super) fn java_double(d: f64) -> String {
             let padded = format!("{digits:0<point$}");
             (padded[..point].to_string(), padded[point..].to_string())
         } else {
-            (
-                "0".to_string(),
-                format!("{}{}", "0".repeat((-exp - 1) as usize), digits),
-            )
+            ("0".to_string(), format!("{}{}", "0".repeat((-exp - 1) as usize), digits))
         };
-        let frac = if frac_part.is_empty() {
-            "0".to_string()
-        } else {
-            frac_part
-        };
+        let frac = if frac_part.is_empty() { "0".to_string() } else { frac_part };
         format!("{sign}{int_part}.{frac}")
     } else {
         let (first, rest) = digits.split_at(1);
@@ -177,19 +170,13 @@ mod tests {
     #[test]
     fn json_text_is_compact_and_keeps_number_types() {
         let v = json!({"a": [1, 1.0, "x\"y\n\u{1}"], "b": null, "c": true, "d": 2.5e10});
-        assert_eq!(
-            to_json(&v),
-            r#"{"a":[1,1.0,"x\"y\n\u0001"],"b":null,"c":true,"d":2.5E10}"#
-        );
+        assert_eq!(to_json(&v), r#"{"a":[1,1.0,"x\"y\n\u0001"],"b":null,"c":true,"d":2.5E10}"#);
     }
 
     #[test]
     fn format_text_prints_containers_as_java_collections() {
         let v = json!({"Arg1": 1, "Arg2": [], "s": "x", "n": null, "l": [1.5, "a", {"k": false}]});
-        assert_eq!(
-            to_format_text(&v),
-            "{Arg1=1, Arg2=[], s=x, n=null, l=[1.5, a, {k=false}]}"
-        );
+        assert_eq!(to_format_text(&v), "{Arg1=1, Arg2=[], s=x, n=null, l=[1.5, a, {k=false}]}");
         assert_eq!(to_format_text(&json!("plain")), "plain");
         assert_eq!(to_format_text(&json!(null)), "null");
     }

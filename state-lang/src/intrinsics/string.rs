@@ -10,10 +10,7 @@ use super::Function;
 /// `States.Format(template, args…)`: each `{}` takes the next argument. `parsed` is the
 /// template parsed at load time when it was a literal; a template read from a path is parsed
 /// here.
-pub(super) fn format(
-    parsed: Option<&Result<Template, String>>,
-    values: &[Value],
-) -> Result<Value, String> {
+pub(super) fn format(parsed: Option<&Result<Template, String>>, values: &[Value]) -> Result<Value, String> {
     let f = Function::Format;
     let (first, rest) = values.split_first().ok_or_else(|| invalid(f))?;
     let runtime;
@@ -49,11 +46,8 @@ pub(super) fn split(values: &[Value]) -> Result<Value, String> {
     let [s, delims] = args::fixed(f, values)?;
     let s = args::string(f, s)?;
     let delims = args::string(f, delims)?;
-    let parts = s
-        .split(|c: char| delims.contains(c))
-        .filter(|p| !p.is_empty())
-        .map(|p| Value::String(p.to_string()))
-        .collect();
+    let parts =
+        s.split(|c: char| delims.contains(c)).filter(|p| !p.is_empty()).map(|p| Value::String(p.to_string())).collect();
     Ok(Value::Array(parts))
 }
 
@@ -72,48 +66,26 @@ mod tests {
 
     #[test]
     fn format_prints_values_as_aws_does() {
-        let input =
-            json!({"n": null, "f": 1.1, "i": 1, "b": true, "o": {"Arg1": 1, "Arg2": []}, "s": ""});
-        let r = eval(
-            "States.Format('{}|{}|{}|{}|{}|{}', $.n, $.f, $.i, $.b, $.o, $.s)",
-            &input,
-        );
+        let input = json!({"n": null, "f": 1.1, "i": 1, "b": true, "o": {"Arg1": 1, "Arg2": []}, "s": ""});
+        let r = eval("States.Format('{}|{}|{}|{}|{}|{}', $.n, $.f, $.i, $.b, $.o, $.s)", &input);
         assert_eq!(r, json!("null|1.1|1|true|{Arg1=1, Arg2=[]}|"));
-        assert_eq!(
-            eval("States.Format('{}', $.a)", &json!({"a": [1, "x"]})),
-            json!("[1, x]")
-        );
-        assert_eq!(
-            eval("States.Format('v={}', 1.0)", &json!({})),
-            json!("v=1.0")
-        );
+        assert_eq!(eval("States.Format('{}', $.a)", &json!({"a": [1, "x"]})), json!("[1, x]"));
+        assert_eq!(eval("States.Format('v={}', 1.0)", &json!({})), json!("v=1.0"));
     }
 
     #[test]
     fn format_honours_escaped_braces_and_quotes() {
-        assert_eq!(
-            eval(r"States.Format('This value is \{{}\}', 'Foo')", &json!({})),
-            json!("This value is {Foo}")
-        );
+        assert_eq!(eval(r"States.Format('This value is \{{}\}', 'Foo')", &json!({})), json!("This value is {Foo}"));
         assert_eq!(eval(r"States.Format('\{\}')", &json!({})), json!("{}"));
-        assert_eq!(
-            eval(r"States.Format('v {} - \'\{\}\\', 'Foo')", &json!({})),
-            json!(r"v Foo - '{}\")
-        );
-        assert_eq!(
-            eval("States.Format('no placeholders')", &json!({})),
-            json!("no placeholders")
-        );
+        assert_eq!(eval(r"States.Format('v {} - \'\{\}\\', 'Foo')", &json!({})), json!(r"v Foo - '{}\"));
+        assert_eq!(eval("States.Format('no placeholders')", &json!({})), json!("no placeholders"));
         assert_eq!(eval("States.Format('')", &json!({})), json!(""));
     }
 
     #[test]
     fn format_reads_a_template_from_a_path() {
         let input = json!({"t": "It's {}!", "v": "Pikachu"});
-        assert_eq!(
-            eval("States.Format($.t, $.v)", &input),
-            json!("It's Pikachu!")
-        );
+        assert_eq!(eval("States.Format($.t, $.v)", &input), json!("It's Pikachu!"));
     }
 
     #[test]
@@ -128,21 +100,14 @@ mod tests {
             "States.Format($.t, $.a)",
             "States.Format($.u, $.a)",
         ] {
-            assert_eq!(
-                eval_err(expr, &input),
-                invalid_cause(expr, "States.Format"),
-                "{expr}"
-            );
+            assert_eq!(eval_err(expr, &input), invalid_cause(expr, "States.Format"), "{expr}");
         }
     }
 
     #[test]
     fn string_split_splits_on_any_delimiter_character_and_drops_empty_pieces() {
         let e = "States.StringSplit($.s, $.d)";
-        assert_eq!(
-            eval(e, &json!({"s": "1,2,3,4,5", "d": ","})),
-            json!(["1", "2", "3", "4", "5"])
-        );
+        assert_eq!(eval(e, &json!({"s": "1,2,3,4,5", "d": ","})), json!(["1", "2", "3", "4", "5"]));
         assert_eq!(eval(e, &json!({"s": ", , ,", "d": ","})), json!([" ", " "]));
         assert_eq!(eval(e, &json!({"s": " ", "d": ","})), json!([" "]));
         assert_eq!(
@@ -155,23 +120,14 @@ mod tests {
         );
         assert_eq!(eval(e, &json!({"s": "", "d": ","})), json!([]));
         assert_eq!(eval(e, &json!({"s": "abc", "d": ""})), json!(["abc"]));
-        assert_eq!(
-            eval("States.StringSplit('Hello\nWorld', '\n')", &json!({})),
-            json!(["Hello", "World"])
-        );
+        assert_eq!(eval("States.StringSplit('Hello\nWorld', '\n')", &json!({})), json!(["Hello", "World"]));
     }
 
     #[test]
     fn string_split_rejects_non_strings() {
         let e = "States.StringSplit($.s, ',')";
-        assert_eq!(
-            eval_err(e, &json!({"s": 1})),
-            invalid_cause(e, "States.StringSplit")
-        );
+        assert_eq!(eval_err(e, &json!({"s": 1})), invalid_cause(e, "States.StringSplit"));
         let e = "States.StringSplit('a', $.d)";
-        assert_eq!(
-            eval_err(e, &json!({"d": null})),
-            invalid_cause(e, "States.StringSplit")
-        );
+        assert_eq!(eval_err(e, &json!({"d": null})), invalid_cause(e, "States.StringSplit"));
     }
 }

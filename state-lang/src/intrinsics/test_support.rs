@@ -21,14 +21,7 @@ pub(crate) fn try_eval_with(expr: &str, input: &Value, vars: &Variables) -> Resu
     let intrinsic = Intrinsic::parse(expr).map_err(|e| panic!("{expr} does not parse: {e}"))?;
     let ctx = context();
     let entropy = SeededEntropy::new(7);
-    intrinsic.eval(
-        input,
-        &Env {
-            context: &ctx,
-            vars,
-            entropy: &entropy,
-        },
-    )
+    intrinsic.eval(input, &Env { context: &ctx, vars, entropy: &entropy })
 }
 
 pub(crate) fn eval(expr: &str, input: &Value) -> Value {

@@ -16,10 +16,7 @@ pub(super) fn to_jsonata(value: &Value) -> JValue {
         Value::String(s) => JValue::from(s.as_str()),
         Value::Array(items) => JValue::array(items.iter().map(to_jsonata).collect()),
         Value::Object(fields) => {
-            let map: IndexMap<String, JValue> = fields
-                .iter()
-                .map(|(k, v)| (k.clone(), to_jsonata(v)))
-                .collect();
+            let map: IndexMap<String, JValue> = fields.iter().map(|(k, v)| (k.clone(), to_jsonata(v))).collect();
             JValue::object(map)
         }
     }
@@ -43,9 +40,7 @@ pub(super) enum NotJson {
 pub(super) fn from_jsonata(value: &JValue) -> Result<Option<Value>, NotJson> {
     match value {
         JValue::Undefined => Ok(None),
-        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
-            Err(NotJson::Unsupported)
-        }
+        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => Err(NotJson::Unsupported),
         other => nested(other, 0).map(Some),
     }
 }
@@ -60,12 +55,7 @@ fn nested(value: &JValue, depth: usize) -> Result<Value, NotJson> {
         JValue::Bool(b) => Value::Bool(*b),
         JValue::Number(n) => number(*n),
         JValue::String(s) => Value::String(s.to_string()),
-        JValue::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|v| nested(v, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        JValue::Array(items) => Value::Array(items.iter().map(|v| nested(v, depth + 1)).collect::<Result<_, _>>()?),
         JValue::Object(fields) => {
             let mut map = Map::with_capacity(fields.len());
             for (k, v) in fields.iter() {
@@ -136,25 +126,13 @@ mod tests {
     #[test]
     fn undefined_and_functions() {
         assert_eq!(from_jsonata(&JValue::Undefined), Ok(None));
-        assert_eq!(
-            from_jsonata(&JValue::builtin("sum")),
-            Err(NotJson::Unsupported)
-        );
-        assert_eq!(
-            from_jsonata(&JValue::regex("a", "")),
-            Err(NotJson::Unsupported)
-        );
+        assert_eq!(from_jsonata(&JValue::builtin("sum")), Err(NotJson::Unsupported));
+        assert_eq!(from_jsonata(&JValue::regex("a", "")), Err(NotJson::Unsupported));
         let mut m = IndexMap::new();
         m.insert("gone".to_string(), JValue::Undefined);
         m.insert("f".to_string(), JValue::builtin("sum"));
-        m.insert(
-            "a".to_string(),
-            JValue::array(vec![JValue::Undefined, JValue::builtin("sum")]),
-        );
-        assert_eq!(
-            from_jsonata(&JValue::object(m)),
-            Ok(Some(json!({"a": [null, null]})))
-        );
+        m.insert("a".to_string(), JValue::array(vec![JValue::Undefined, JValue::builtin("sum")]));
+        assert_eq!(from_jsonata(&JValue::object(m)), Ok(Some(json!({"a": [null, null]}))));
     }
 
     #[test]

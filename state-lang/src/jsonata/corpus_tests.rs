@@ -25,10 +25,7 @@ fn jsonata_cases() -> Vec<(String, Value)> {
     let mut cases = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         if name.starts_with('_') || !name.ends_with(".json") {
             continue;
         }
@@ -94,11 +91,7 @@ fn one_state_pass_outputs_match_aws() {
     let context = json!({});
     let vars = Variables::new();
     let entropy = SeededEntropy::new(1);
-    let env = Env {
-        context: &context,
-        vars: &vars,
-        entropy: &entropy,
-    };
+    let env = Env { context: &context, vars: &vars, entropy: &entropy };
     let mut checked = 0;
     let mut failures = Vec::new();
     for (name, case) in jsonata_cases() {

@@ -8,8 +8,7 @@ use serde_json::Value;
 use crate::failure::{Failure, StatesError};
 
 /// AWS's message when an evaluation outgrows its memory bound.
-pub(super) const MEMORY_LIMIT: &str =
-    "Expression evaluation memory limit exceeded: Check for excessive memory usage";
+pub(super) const MEMORY_LIMIT: &str = "Expression evaluation memory limit exceeded: Check for excessive memory usage";
 
 /// AWS's message when an evaluation nests too deep.
 pub(super) const STACK_OVERFLOW: &str = "Stack overflow error: Check for non-terminating \
@@ -82,25 +81,14 @@ pub(super) fn threw(expr: &str, field: Option<&str>, thrown: &Thrown) -> Failure
 }
 
 pub(super) fn returned_nothing(expr: &str, field: Option<&str>) -> Failure {
-    failure(format!(
-        "{} returned nothing (undefined).",
-        subject(expr, field)
-    ))
+    failure(format!("{} returned nothing (undefined).", subject(expr, field)))
 }
 
 pub(super) fn unsupported_result(expr: &str, field: Option<&str>) -> Failure {
-    failure(format!(
-        "{} returned an unsupported result type.",
-        subject(expr, field)
-    ))
+    failure(format!("{} returned an unsupported result type.", subject(expr, field)))
 }
 
-pub(super) fn unexpected_type(
-    expr: &str,
-    field: Option<&str>,
-    expected: &str,
-    value: &Value,
-) -> Failure {
+pub(super) fn unexpected_type(expr: &str, field: Option<&str>, expected: &str, value: &Value) -> Failure {
     failure(format!(
         "{} returned an unexpected result type. Expected '{expected}', but was '{}' for value: {value}",
         subject(expr, field),
@@ -141,10 +129,7 @@ pub(super) fn syntax_error(error: &ParserError) -> String {
             if token == "Eof" {
                 message
             } else {
-                format!(
-                    "The symbol {} cannot be used as a unary operator",
-                    quote_token(token)
-                )
+                format!("The symbol {} cannot be used as a unary operator", quote_token(token))
             }
         }
         _ => message,
@@ -206,10 +191,9 @@ mod tests {
 
     #[test]
     fn non_function_calls_print_the_reference_message() {
-        for raw in [
-            "T1006: Attempted to invoke a non-function: $randomSeeded",
-            "T1006: Attempted to invoke a non-function",
-        ] {
+        for raw in
+            ["T1006: Attempted to invoke a non-function: $randomSeeded", "T1006: Attempted to invoke a non-function"]
+        {
             assert_eq!(
                 thrown(EvaluatorError::ReferenceError(raw.into())),
                 Thrown::Coded("T1006: Attempted to invoke a non-function".into())
@@ -229,9 +213,7 @@ mod tests {
     fn causes_match_aws() {
         let t = Thrown::Coded("T1006: Attempted to invoke a non-function".into());
         assert_eq!(
-            threw("$f()", Some("Output/FunctionResult"), &t)
-                .cause
-                .as_deref(),
+            threw("$f()", Some("Output/FunctionResult"), &t).cause.as_deref(),
             Some(
                 "The JSONata expression '$f()' specified for the field 'Output/FunctionResult' \
                  threw an error during evaluation. T1006: Attempted to invoke a non-function"
@@ -247,20 +229,13 @@ mod tests {
             )
         );
         assert_eq!(
-            returned_nothing("$doesNotExist", Some("Arguments/FunctionName"))
-                .cause
-                .as_deref(),
+            returned_nothing("$doesNotExist", Some("Arguments/FunctionName")).cause.as_deref(),
             Some(
                 "The JSONata expression '$doesNotExist' specified for the field \
                  'Arguments/FunctionName' returned nothing (undefined)."
             )
         );
-        let f = unexpected_type(
-            "{'foo': 'bar'}",
-            Some("Items"),
-            "array",
-            &json!({"foo": "bar"}),
-        );
+        let f = unexpected_type("{'foo': 'bar'}", Some("Items"), "array", &json!({"foo": "bar"}));
         assert_eq!(f.error, "States.QueryEvaluationError");
         assert_eq!(
             f.cause.as_deref(),
@@ -271,9 +246,7 @@ mod tests {
             )
         );
         assert_eq!(
-            unsupported_result("$fn := function($x){$x}", Some("Items"))
-                .cause
-                .as_deref(),
+            unsupported_result("$fn := function($x){$x}", Some("Items")).cause.as_deref(),
             Some(
                 "The JSONata expression '$fn := function($x){$x}' specified for the field \
                  'Items' returned an unsupported result type."
@@ -283,23 +256,11 @@ mod tests {
 
     #[test]
     fn syntax_errors_quote_symbols_without_codes() {
-        let e = ParserError::Expected {
-            expected: "RightBracket".into(),
-            found: "Comma".into(),
-        };
+        let e = ParserError::Expected { expected: "RightBracket".into(), found: "Comma".into() };
         assert_eq!(syntax_error(&e), "Expected \"]\", got \",\"");
         let e = ParserError::UnexpectedToken("RightBrace".into());
-        assert_eq!(
-            syntax_error(&e),
-            "The symbol \"}\" cannot be used as a unary operator"
-        );
-        assert_eq!(
-            syntax_error(&ParserError::UnexpectedEnd),
-            "Unexpected end of expression"
-        );
-        assert_eq!(
-            syntax_error(&ParserError::UnclosedString),
-            "String literal must be terminated by a matching quote"
-        );
+        assert_eq!(syntax_error(&e), "The symbol \"}\" cannot be used as a unary operator");
+        assert_eq!(syntax_error(&ParserError::UnexpectedEnd), "Unexpected end of expression");
+        assert_eq!(syntax_error(&ParserError::UnclosedString), "String literal must be terminated by a matching quote");
     }
 }

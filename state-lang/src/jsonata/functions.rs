@@ -34,11 +34,7 @@ fn reject_extra(args: &[JValue], function: &str, takes: usize) -> Result<(), Eva
 }
 
 /// A numeric argument rounded towards zero, as AWS rounds non-integers (`-1.7` is `-1`).
-fn integer_arg(
-    value: Option<&JValue>,
-    function: &str,
-    argument: usize,
-) -> Result<i64, EvaluatorError> {
+fn integer_arg(value: Option<&JValue>, function: &str, argument: usize) -> Result<i64, EvaluatorError> {
     match value {
         Some(JValue::Number(n)) if n.is_finite() => Ok(n.trunc() as i64),
         _ => Err(signature_error(function, argument)),
@@ -62,8 +58,7 @@ pub(super) fn partition(args: &[JValue]) -> FnResult {
         Some(JValue::Array(items)) => items,
         Some(_) => {
             return Err(EvaluatorError::TypeError(
-                "T0412: Argument 1 of function \"partition\" must be an array of undefined"
-                    .to_string(),
+                "T0412: Argument 1 of function \"partition\" must be an array of undefined".to_string(),
             ))
         }
     };
@@ -81,10 +76,7 @@ pub(super) fn partition(args: &[JValue]) -> FnResult {
         return Ok(JValue::Undefined);
     }
     let size = usize::try_from(size).unwrap_or(usize::MAX).min(items.len());
-    let chunks = items
-        .chunks(size)
-        .map(|c| JValue::array(c.to_vec()))
-        .collect();
+    let chunks = items.chunks(size).map(|c| JValue::array(c.to_vec())).collect();
     Ok(JValue::array(chunks))
 }
 
@@ -109,9 +101,7 @@ pub(super) fn range(args: &[JValue]) -> FnResult {
     if count > MAX_SEQUENCE_LENGTH as i128 {
         return Err(memory_limit_error());
     }
-    let values = (0..count)
-        .map(|i| JValue::Number((i128::from(start) + i * i128::from(step)) as f64))
-        .collect();
+    let values = (0..count).map(|i| JValue::Number((i128::from(start) + i * i128::from(step)) as f64)).collect();
     Ok(JValue::array(values))
 }
 
@@ -140,11 +130,7 @@ pub(super) fn hash(args: &[JValue]) -> FnResult {
         "SHA-256" => Sha256::digest(bytes).to_vec(),
         "SHA-384" => Sha384::digest(bytes).to_vec(),
         "SHA-512" => Sha512::digest(bytes).to_vec(),
-        other => {
-            return Err(d3137(format!(
-                "Hash algorithm '{other}' must be one of {HASH_ALGORITHMS}"
-            )))
-        }
+        other => return Err(d3137(format!("Hash algorithm '{other}' must be one of {HASH_ALGORITHMS}"))),
     };
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     Ok(JValue::from(hex))
@@ -182,9 +168,7 @@ pub(super) fn uuid(args: &[JValue], rng: &dyn Entropy) -> FnResult {
 
 /// `$eval` does not exist in AWS's JSONata: calling it is calling a non-function.
 pub(super) fn eval_disabled(_args: &[JValue]) -> FnResult {
-    Err(EvaluatorError::ReferenceError(
-        "T1006: Attempted to invoke a non-function".to_string(),
-    ))
+    Err(EvaluatorError::ReferenceError("T1006: Attempted to invoke a non-function".to_string()))
 }
 
 /// The first `nextDouble()` of a `java.util.Random` seeded with `seed` (a 48-bit LCG).
@@ -241,10 +225,7 @@ mod tests {
         assert!(partition(&[arr(&[1.0]), n(0.0)]).unwrap().is_undefined());
         assert!(partition(&[arr(&[1.0]), n(-0.5)]).unwrap().is_undefined());
         assert_eq!(json(&partition(&[arr(&[1.0, 2.0])]).unwrap()), "[[1,2]]");
-        assert_eq!(
-            err(partition(&[arr(&[1.0]), n(-2.0)])),
-            "D3137: Second argument must be zero or greater"
-        );
+        assert_eq!(err(partition(&[arr(&[1.0]), n(-2.0)])), "D3137: Second argument must be zero or greater");
         assert_eq!(
             err(partition(&[n(1.0), n(2.0)])),
             "T0412: Argument 1 of function \"partition\" must be an array of undefined"
@@ -261,23 +242,11 @@ mod tests {
 
     #[test]
     fn range_is_inclusive_when_the_step_lands_on_the_end() {
-        assert_eq!(
-            json(&range(&[n(0.0), n(9.0), n(3.0)]).unwrap()),
-            "[0,3,6,9]"
-        );
-        assert_eq!(
-            json(&range(&[n(0.0), n(10.0), n(3.0)]).unwrap()),
-            "[0,3,6,9]"
-        );
+        assert_eq!(json(&range(&[n(0.0), n(9.0), n(3.0)]).unwrap()), "[0,3,6,9]");
+        assert_eq!(json(&range(&[n(0.0), n(10.0), n(3.0)]).unwrap()), "[0,3,6,9]");
         assert_eq!(json(&range(&[n(1.0), n(9.0), n(9.0)]).unwrap()), "[1]");
-        assert_eq!(
-            json(&range(&[n(10.0), n(0.0), n(-5.0)]).unwrap()),
-            "[10,5,0]"
-        );
-        assert_eq!(
-            json(&range(&[n(-1.7), n(2.0), n(1.0)]).unwrap()),
-            "[-1,0,1,2]"
-        );
+        assert_eq!(json(&range(&[n(10.0), n(0.0), n(-5.0)]).unwrap()), "[10,5,0]");
+        assert_eq!(json(&range(&[n(-1.7), n(2.0), n(1.0)]).unwrap()), "[-1,0,1,2]");
         assert_eq!(json(&range(&[n(4.0), n(4.0), n(1.0)]).unwrap()), "4");
     }
 
@@ -290,10 +259,7 @@ mod tests {
             err(range(&[JValue::from("a"), n(9.0), n(1.0)])),
             "T0410: Argument 1 of function \"range\" does not match function signature"
         );
-        assert_eq!(
-            err(range(&[n(0.0)])),
-            "T0410: Argument 2 of function \"range\" does not match function signature"
-        );
+        assert_eq!(err(range(&[n(0.0)])), "T0410: Argument 2 of function \"range\" does not match function signature");
         assert_eq!(
             err(range(&[n(0.0), n(i64::MAX as f64), n(1.0)])),
             "D2015: Expression evaluation memory limit exceeded: Check for excessive memory usage"
@@ -305,10 +271,7 @@ mod tests {
         let h = |a: &str| json(&hash(&[JValue::from("input"), JValue::from(a)]).unwrap());
         assert_eq!(h("SHA-1"), "\"140f86aae51ab9e1cda9b4254fe98a74eb54c1a1\"");
         assert_eq!(h("MD5"), "\"a43c1b0aa53a0c908810c06ab1ff3967\"");
-        assert_eq!(
-            h("SHA-256"),
-            "\"c96c6d5be8d08a12e7b5cdc1b207fa6b2430974c86803d8891675e76fd992c20\""
-        );
+        assert_eq!(h("SHA-256"), "\"c96c6d5be8d08a12e7b5cdc1b207fa6b2430974c86803d8891675e76fd992c20\"");
         assert_eq!(h("SHA-384").len(), 96 + 2);
         assert_eq!(h("SHA-512").len(), 128 + 2);
     }
@@ -333,15 +296,10 @@ mod tests {
     #[test]
     fn random_with_a_seed_is_java_util_random() {
         let rng = SeededEntropy::new(1);
-        assert_eq!(
-            json(&random(&[n(42.0)], &rng).unwrap()),
-            "0.7275636800328681"
-        );
+        assert_eq!(json(&random(&[n(42.0)], &rng).unwrap()), "0.7275636800328681");
         let a = random(&[], &rng).unwrap();
         let b = random(&[], &rng).unwrap();
-        let (Some(a), Some(b)) = (a.as_f64(), b.as_f64()) else {
-            panic!("not numbers")
-        };
+        let (Some(a), Some(b)) = (a.as_f64(), b.as_f64()) else { panic!("not numbers") };
         assert!((0.0..1.0).contains(&a) && (0.0..1.0).contains(&b) && a != b);
         assert_eq!(
             err(random(&[JValue::from("x")], &rng)),
@@ -366,27 +324,18 @@ mod tests {
     #[test]
     fn parse_reads_json_strictly() {
         let p = |s: &str| parse(&[JValue::from(s)]);
-        assert_eq!(
-            json(&p("{\"b\":1,\"a\":[true,null]}").unwrap()),
-            "{\"b\":1,\"a\":[true,null]}"
-        );
+        assert_eq!(json(&p("{\"b\":1,\"a\":[true,null]}").unwrap()), "{\"b\":1,\"a\":[true,null]}");
         assert_eq!(json(&p("-0").unwrap()), "0");
         assert_eq!(json(&p("1.1").unwrap()), "1.1");
         assert_eq!(err(p("")), "D3137: Invalid JSON");
         assert_eq!(err(p("{\"a\":1,\"a\":2}")), "D3137: Invalid JSON");
         assert_eq!(err(p("1 2")), "D3137: Invalid JSON");
         assert!(parse(&[]).unwrap().is_undefined());
-        assert_eq!(
-            err(parse(&[n(1.0)])),
-            "T0410: Argument 1 of function \"parse\" does not match function signature"
-        );
+        assert_eq!(err(parse(&[n(1.0)])), "T0410: Argument 1 of function \"parse\" does not match function signature");
     }
 
     #[test]
     fn eval_is_not_a_function() {
-        assert_eq!(
-            err(eval_disabled(&[])),
-            "T1006: Attempted to invoke a non-function"
-        );
+        assert_eq!(err(eval_disabled(&[])), "T1006: Attempted to invoke a non-function");
     }
 }

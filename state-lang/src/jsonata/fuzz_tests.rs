@@ -167,15 +167,9 @@ const SEEDS: &[&str] = &[
 
 fn mutate(rng: &mut Prng, text: &str) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    let alphabet: Vec<char> = "$.()[]{},;:'\"?+-*/%&=<>!~^@#`0123456789 ab\\|"
-        .chars()
-        .collect();
+    let alphabet: Vec<char> = "$.()[]{},;:'\"?+-*/%&=<>!~^@#`0123456789 ab\\|".chars().collect();
     for _ in 0..1 + rng.below(4) {
-        let at = if chars.is_empty() {
-            0
-        } else {
-            rng.below(chars.len())
-        };
+        let at = if chars.is_empty() { 0 } else { rng.below(chars.len()) };
         match rng.below(4) {
             0 if !chars.is_empty() => {
                 chars.remove(at);
@@ -282,21 +276,10 @@ fn generated(rng: &mut Prng, depth: usize) -> String {
     if depth == 0 {
         return match rng.below(3) {
             0 => rng.pick(LITERALS).to_string(),
-            1 => rng
-                .pick(&["$answer", "$list", "$x", "$nope", "$v", "$$", "$"])
-                .to_string(),
+            1 => rng.pick(&["$answer", "$list", "$x", "$nope", "$v", "$$", "$"]).to_string(),
             _ => format!(
                 "$states.input{}",
-                rng.pick(&[
-                    ".a.b[1]",
-                    ".arr",
-                    ".s",
-                    ".objs.o",
-                    ".arr[$ > 1]",
-                    ".*",
-                    ".**",
-                    ""
-                ])
+                rng.pick(&[".a.b[1]", ".arr", ".s", ".objs.o", ".arr[$ > 1]", ".*", ".**", ""])
             ),
         };
     }
@@ -305,10 +288,7 @@ fn generated(rng: &mut Prng, depth: usize) -> String {
         0 => format!(
             "{} {} {}",
             generated(rng, d),
-            rng.pick(&[
-                "+", "-", "*", "/", "%", "&", "=", "!=", "<", ">=", "and", "or", "in", "..", "~>",
-                "??", "?:"
-            ]),
+            rng.pick(&["+", "-", "*", "/", "%", "&", "=", "!=", "<", ">=", "and", "or", "in", "..", "~>", "??", "?:"]),
             generated(rng, d)
         ),
         1 | 2 => {
@@ -317,12 +297,7 @@ fn generated(rng: &mut Prng, depth: usize) -> String {
         }
         3 => format!("[{}, {}]", generated(rng, d), generated(rng, d)),
         4 => format!("{{{}: {}}}", generated(rng, d), generated(rng, d)),
-        5 => format!(
-            "{} ? {} : {}",
-            generated(rng, d),
-            generated(rng, d),
-            generated(rng, d)
-        ),
+        5 => format!("{} ? {} : {}", generated(rng, d), generated(rng, d), generated(rng, d)),
         6 => format!("($x := {}; {})", generated(rng, d), generated(rng, d)),
         7 => format!(
             "${}({}, function($v, $i){{ {} }})",
@@ -333,17 +308,7 @@ fn generated(rng: &mut Prng, depth: usize) -> String {
         _ => format!(
             "{}{}",
             generated(rng, d),
-            rng.pick(&[
-                "[0]",
-                "[-1]",
-                ".a",
-                "[$ > 1]",
-                "^($)",
-                "{'k': $}",
-                "#$i",
-                "@$e",
-                ".$string()"
-            ])
+            rng.pick(&["[0]", "[-1]", ".a", "[$ > 1]", "^($)", "{'k': $}", "#$i", "@$e", ".$string()"])
         ),
     }
 }
@@ -357,10 +322,7 @@ fn random_expression(rng: &mut Prng) -> String {
         1 => {
             let len = 1 + rng.below(10);
             let sep = if rng.below(2) == 0 { "" } else { " " };
-            (0..len)
-                .map(|_| rng.pick(TOKENS))
-                .collect::<Vec<_>>()
-                .join(sep)
+            (0..len).map(|_| rng.pick(TOKENS)).collect::<Vec<_>>().join(sep)
         }
         _ => {
             let depth = 1 + rng.below(4);
@@ -379,10 +341,7 @@ fn check_no_internal_error(expr: &str, result: &Result<Value, crate::failure::Fa
     if let Err(f) = result {
         let cause = f.cause.as_deref().unwrap_or_default();
         let known = expr.contains("..") && expr.contains("e308");
-        assert!(
-            known || !cause.contains("internal error"),
-            "jsonata-core panicked on {expr:?}: {cause}"
-        );
+        assert!(known || !cause.contains("internal error"), "jsonata-core panicked on {expr:?}: {cause}");
         assert_eq!(f.error, "States.QueryEvaluationError", "{expr:?}");
     }
 }
@@ -395,11 +354,7 @@ fn random_expressions_never_panic() {
     vars.set("answer".into(), json!(42));
     vars.set("list".into(), json!([1, 2, 3]));
     let entropy = SeededEntropy::new(3);
-    let env = Env {
-        context: &context,
-        vars: &vars,
-        entropy: &entropy,
-    };
+    let env = Env { context: &context, vars: &vars, entropy: &entropy };
     let states = states_object(&fixture_input(), &context, Some(&json!({"r": 1})), None);
     for _ in 0..5000 {
         let text = random_expression(&mut rng);
@@ -414,20 +369,9 @@ fn random_template(rng: &mut Prng, depth: usize) -> Value {
     match rng.below(if depth > 3 { 3 } else { 5 }) {
         0 => json!(rng.below(100)),
         1 => Value::String(format!("{{% {} %}}", random_expression(rng))),
-        2 => Value::String(
-            rng.pick(&["plain", " {% 1 %} ", "{%", "%}", "{%%}", "$x"])
-                .to_string(),
-        ),
-        3 => Value::Array(
-            (0..rng.below(4))
-                .map(|_| random_template(rng, depth + 1))
-                .collect(),
-        ),
-        _ => Value::Object(
-            (0..rng.below(4))
-                .map(|i| (format!("k{i}/~"), random_template(rng, depth + 1)))
-                .collect(),
-        ),
+        2 => Value::String(rng.pick(&["plain", " {% 1 %} ", "{%", "%}", "{%%}", "$x"]).to_string()),
+        3 => Value::Array((0..rng.below(4)).map(|_| random_template(rng, depth + 1)).collect()),
+        _ => Value::Object((0..rng.below(4)).map(|i| (format!("k{i}/~"), random_template(rng, depth + 1))).collect()),
     }
 }
 
@@ -437,11 +381,7 @@ fn random_templates_never_panic() {
     let context = json!({});
     let vars = Variables::new();
     let entropy = SeededEntropy::new(5);
-    let env = Env {
-        context: &context,
-        vars: &vars,
-        entropy: &entropy,
-    };
+    let env = Env { context: &context, vars: &vars, entropy: &entropy };
     let states = states_object(&fixture_input(), &context, None, None);
     for _ in 0..1000 {
         let source = random_template(&mut rng, 0);

@@ -46,12 +46,7 @@ pub fn expression_text(s: &str) -> Option<&str> {
 
 /// The `$states` object: `input` and `context` always, `result` (after a Task, Parallel or Map
 /// succeeded) and `errorOutput` (in a Catch) when given.
-pub fn states_object(
-    input: &Value,
-    context: &Value,
-    result: Option<&Value>,
-    error_output: Option<&Value>,
-) -> Value {
+pub fn states_object(input: &Value, context: &Value, result: Option<&Value>, error_output: Option<&Value>) -> Value {
     let mut m = Map::with_capacity(4);
     m.insert("input".to_string(), input.clone());
     if let Some(result) = result {
@@ -122,13 +117,7 @@ impl JsonataExpr {
             .map_err(|_| "The expression could not be parsed".to_string())?;
         let ast = parsed.map_err(|e| errors::syntax_error(&e))?;
         let names = referenced_names(text);
-        Ok(JsonataExpr {
-            inner: Arc::new(Compiled {
-                text: text.to_string(),
-                ast,
-                names,
-            }),
-        })
+        Ok(JsonataExpr { inner: Arc::new(Compiled { text: text.to_string(), ast, names }) })
     }
 
     /// Parses a `{% … %}` string; `None` when the string is not an expression.
@@ -164,13 +153,7 @@ impl JsonataExpr {
     }
 
     /// [`JsonataExpr::eval_field`] for a field that requires a result of one JSON type.
-    pub fn eval_expecting(
-        &self,
-        states: &Value,
-        env: &Env,
-        field: &str,
-        expected: JsonType,
-    ) -> Result<Value, Failure> {
+    pub fn eval_expecting(&self, states: &Value, env: &Env, field: &str, expected: JsonType) -> Result<Value, Failure> {
         let value = self.eval_field(states, env, field)?;
         if expected.matches(&value) {
             Ok(value)
@@ -199,9 +182,7 @@ impl Compiled {
         let result = session.evaluate(self).map_err(ExprError::Thrown)?;
         convert::from_jsonata(&result).map_err(|e| match e {
             convert::NotJson::Unsupported => ExprError::Unsupported,
-            convert::NotJson::TooDeep => {
-                ExprError::Thrown(Thrown::Bare(errors::MEMORY_LIMIT.to_string()))
-            }
+            convert::NotJson::TooDeep => ExprError::Thrown(Thrown::Bare(errors::MEMORY_LIMIT.to_string())),
         })
     }
 
@@ -213,20 +194,14 @@ impl Compiled {
         }
     }
 
-    fn eval_in(
-        &self,
-        session: &mut Session,
-        field: Option<&str>,
-    ) -> Result<Option<Value>, Failure> {
+    fn eval_in(&self, session: &mut Session, field: Option<&str>) -> Result<Option<Value>, Failure> {
         self.run(session).map_err(|e| self.failure(field, e))
     }
 }
 
 impl fmt::Debug for JsonataExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("JsonataExpr")
-            .field(&self.inner.text)
-            .finish()
+        f.debug_tuple("JsonataExpr").field(&self.inner.text).finish()
     }
 }
 

@@ -43,16 +43,10 @@ impl Session {
                 context.bind(name.clone(), convert::to_jsonata(value));
             }
         }
-        let seed = if needs_entropy {
-            env.entropy.next_u64()
-        } else {
-            0
-        };
+        let seed = if needs_entropy { env.entropy.next_u64() } else { 0 };
         let mut evaluator = Evaluator::with_options(context, limits::options());
         register_functions(&mut evaluator, Rc::new(SeededEntropy::new(seed)));
-        Session {
-            evaluator: Some(evaluator),
-        }
+        Session { evaluator: Some(evaluator) }
     }
 
     /// Evaluates one expression (whose names were given to [`Session::new`]).
@@ -66,9 +60,7 @@ impl Session {
         let Some(evaluator) = self.evaluator.as_mut() else {
             return Err(Thrown::Internal);
         };
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            evaluator.evaluate(&expr.ast, &JValue::Undefined)
-        }));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| evaluator.evaluate(&expr.ast, &JValue::Undefined)));
         match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(Thrown::from_evaluator(&error)),
@@ -96,11 +88,7 @@ fn register_functions(evaluator: &mut Evaluator, rng: Rc<SeededEntropy>) {
         let _ = evaluator.register_fn(name, f);
     }
     let uuid_rng = Rc::clone(&rng);
-    let _ = evaluator.register_fn("uuid", move |args: &[JValue]| {
-        functions::uuid(args, &*uuid_rng)
-    });
-    let _ = evaluator.register_fn_override("random", move |args: &[JValue]| {
-        functions::random(args, &*rng)
-    });
+    let _ = evaluator.register_fn("uuid", move |args: &[JValue]| functions::uuid(args, &*uuid_rng));
+    let _ = evaluator.register_fn_override("random", move |args: &[JValue]| functions::random(args, &*rng));
     let _ = evaluator.register_fn_override("eval", functions::eval_disabled);
 }

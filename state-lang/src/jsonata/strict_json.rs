@@ -88,23 +88,12 @@ mod tests {
     #[test]
     fn keeps_key_order_and_types() {
         let v = parse(r#" {"z": 1, "a": [1.5, "s", null, false], "m": {}} "#).unwrap();
-        assert_eq!(
-            v.to_json_string().unwrap(),
-            r#"{"z":1,"a":[1.5,"s",null,false],"m":{}}"#
-        );
+        assert_eq!(v.to_json_string().unwrap(), r#"{"z":1,"a":[1.5,"s",null,false],"m":{}}"#);
     }
 
     #[test]
     fn refuses_what_aws_refuses() {
-        for bad in [
-            "",
-            "   ",
-            "{\"a\":1,\"a\":1}",
-            "[1] [2]",
-            "{a:1}",
-            "[1,]",
-            "NaN",
-        ] {
+        for bad in ["", "   ", "{\"a\":1,\"a\":1}", "[1] [2]", "{a:1}", "[1,]", "NaN"] {
             assert!(parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

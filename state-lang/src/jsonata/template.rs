@@ -54,13 +54,7 @@ impl JsonataTemplate {
         root.collect_names(&mut names);
         names.sort();
         names.dedup();
-        Ok(JsonataTemplate {
-            inner: Arc::new(Inner {
-                source: value.clone(),
-                root,
-                names,
-            }),
-        })
+        Ok(JsonataTemplate { inner: Arc::new(Inner { source: value.clone(), root, names }) })
     }
 
     /// The template as written in the definition.
@@ -110,9 +104,7 @@ fn compile_node(value: &Value, pointer: &mut String, problems: &mut Vec<(String,
             let nodes: Vec<Node> = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| {
-                    with_segment(pointer, &i.to_string(), |p| compile_node(item, p, problems))
-                })
+                .map(|(i, item)| with_segment(pointer, &i.to_string(), |p| compile_node(item, p, problems)))
                 .collect();
             if nodes.iter().all(|n| matches!(n, Node::Literal(_))) {
                 Node::Literal(value.clone())
@@ -123,12 +115,7 @@ fn compile_node(value: &Value, pointer: &mut String, problems: &mut Vec<(String,
         Value::Object(fields) => {
             let nodes: Vec<(String, Node)> = fields
                 .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        with_segment(pointer, k, |p| compile_node(v, p, problems)),
-                    )
-                })
+                .map(|(k, v)| (k.clone(), with_segment(pointer, k, |p| compile_node(v, p, problems))))
                 .collect();
             if nodes.iter().all(|(_, n)| matches!(n, Node::Literal(_))) {
                 Node::Literal(value.clone())
@@ -177,12 +164,7 @@ impl Node {
         }
     }
 
-    fn eval<'a>(
-        &'a self,
-        session: &mut Session,
-        field: &str,
-        path: &mut Vec<Step<'a>>,
-    ) -> Result<Value, Failure> {
+    fn eval<'a>(&'a self, session: &mut Session, field: &str, path: &mut Vec<Step<'a>>) -> Result<Value, Failure> {
         match self {
             Node::Literal(value) => Ok(value.clone()),
             Node::Expr(expr) => {
@@ -238,8 +220,6 @@ fn field_path(field: &str, path: &[Step<'_>]) -> String {
 
 impl fmt::Debug for JsonataTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("JsonataTemplate")
-            .field(&self.inner.source)
-            .finish()
+        f.debug_tuple("JsonataTemplate").field(&self.inner.source).finish()
     }
 }

@@ -36,11 +36,7 @@ impl Fixture {
     }
 
     fn env(&self) -> Env<'_> {
-        Env {
-            context: &self.context,
-            vars: &self.vars,
-            entropy: &self.entropy,
-        }
+        Env { context: &self.context, vars: &self.vars, entropy: &self.entropy }
     }
 
     fn states(&self, input: Value) -> Value {
@@ -92,20 +88,11 @@ fn states_and_variables_are_bound() {
     let eval = |t: &str| expr(t).eval(&states, &env);
     assert_eq!(eval("$states.input.a.b[1]"), Ok(Some(json!(2))));
     assert_eq!(eval("$answer + $sum($list)"), Ok(Some(json!(48))));
-    assert_eq!(
-        eval("$states.context.Execution.Id"),
-        Ok(Some(json!("arn:exec")))
-    );
-    assert_eq!(
-        eval("$states.input.s & '-' & $string($answer)"),
-        Ok(Some(json!("x-42")))
-    );
+    assert_eq!(eval("$states.context.Execution.Id"), Ok(Some(json!("arn:exec"))));
+    assert_eq!(eval("$states.input.s & '-' & $string($answer)"), Ok(Some(json!("x-42"))));
     assert_eq!(eval("$states.input.missing"), Ok(None));
     assert_eq!(eval("$notAVariable"), Ok(None));
-    assert_eq!(
-        eval("$exists($notAVariable) ? 'y' : 'n'"),
-        Ok(Some(json!("n")))
-    );
+    assert_eq!(eval("$exists($notAVariable) ? 'y' : 'n'"), Ok(Some(json!("n"))));
     assert_eq!(eval("$type($states)"), Ok(Some(json!("object"))));
 }
 
@@ -118,15 +105,8 @@ fn result_and_error_output_appear_when_given() {
     let e = expr("[$states.input, $states.result.r, $states.errorOutput.Error]");
     assert_eq!(e.eval(&states, &env), Ok(Some(json!([1, 1, "E"]))));
     assert_eq!(
-        states
-            .as_object()
-            .map(|m| m.keys().cloned().collect::<Vec<_>>()),
-        Some(vec![
-            "input".into(),
-            "result".into(),
-            "errorOutput".into(),
-            "context".into()
-        ])
+        states.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["input".into(), "result".into(), "errorOutput".into(), "context".into()])
     );
 }
 
@@ -149,10 +129,7 @@ fn object_keys_keep_their_order() {
     let states = f.states(json!({"z": 1, "a": 2}));
     let out = expr("{'zeta': 1, 'alpha': 2, 'in': $states.input}").eval(&states, &f.env());
     let text = out.ok().flatten().map(|v| v.to_string());
-    assert_eq!(
-        text.as_deref(),
-        Some(r#"{"zeta":1,"alpha":2,"in":{"z":1,"a":2}}"#)
-    );
+    assert_eq!(text.as_deref(), Some(r#"{"zeta":1,"alpha":2,"in":{"z":1,"a":2}}"#));
 }
 
 #[test]
@@ -171,8 +148,7 @@ fn field_evaluation_fails_on_nothing_with_aws_cause() {
 fn unknown_functions_and_eval_are_non_functions() {
     let f = Fixture::new();
     let states = f.states(json!({"FunctionInput": "fst"}));
-    let t =
-        template(json!({"FunctionResult": "{% $randomSeeded($states.input.FunctionInput.fst) %}"}));
+    let t = template(json!({"FunctionResult": "{% $randomSeeded($states.input.FunctionInput.fst) %}"}));
     assert_eq!(
         cause(t.eval(&states, &f.env(), "Output")),
         "The JSONata expression '$randomSeeded($states.input.FunctionInput.fst)' specified for the \
@@ -243,10 +219,7 @@ fn templates_evaluate_nested_expressions_and_keep_literals() {
     assert_eq!(whole.eval(&states, &f.env(), "Items"), Ok(json!([1, 2])));
     let constant = template(json!({"a": [1, "x"]}));
     assert!(constant.is_constant());
-    assert_eq!(
-        constant.eval(&states, &f.env(), "Output"),
-        Ok(json!({"a": [1, "x"]}))
-    );
+    assert_eq!(constant.eval(&states, &f.env(), "Output"), Ok(json!({"a": [1, "x"]})));
 }
 
 #[test]
@@ -270,34 +243,20 @@ fn template_errors_name_the_path_inside_the_field() {
 #[test]
 fn template_compile_reports_every_bad_expression_by_pointer() {
     let bad = json!({"ok": "{% 1 %}", "a/b": ["{% [1, %}"], "c": {"d": "{% 1 + %}"}});
-    let Err(problems) = JsonataTemplate::compile(&bad) else {
-        panic!("should not compile")
-    };
+    let Err(problems) = JsonataTemplate::compile(&bad) else { panic!("should not compile") };
     let pointers: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(pointers, ["/a~1b/0", "/c/d"]);
     assert_eq!(problems[1].1, "Unexpected end of expression");
-    let Err(root) = JsonataTemplate::compile(&json!("{% %}")) else {
-        panic!("an empty expression should not compile")
-    };
+    let Err(root) = JsonataTemplate::compile(&json!("{% %}")) else { panic!("an empty expression should not compile") };
     assert_eq!(root[0].0, "");
     let t = template(json!({"x": ["{% $a %}", {"y": "{% $b %}"}]}));
-    let found: Vec<(String, String)> = t
-        .expressions()
-        .into_iter()
-        .map(|(p, e)| (p, e.as_str().to_string()))
-        .collect();
-    assert_eq!(
-        found,
-        [("/x/0".into(), "$a".into()), ("/x/1/y".into(), "$b".into())]
-    );
+    let found: Vec<(String, String)> = t.expressions().into_iter().map(|(p, e)| (p, e.as_str().to_string())).collect();
+    assert_eq!(found, [("/x/0".into(), "$a".into()), ("/x/1/y".into(), "$b".into())]);
 }
 
 #[test]
 fn parse_errors_are_worded_without_codes() {
-    assert_eq!(
-        JsonataExpr::parse("a[1,2)").err().as_deref(),
-        Some("Expected \"]\", got \",\"")
-    );
+    assert_eq!(JsonataExpr::parse("a[1,2)").err().as_deref(), Some("Expected \"]\", got \",\""));
     assert_eq!(
         JsonataExpr::parse("'unterminated").err().as_deref(),
         Some("String literal must be terminated by a matching quote")
@@ -340,13 +299,8 @@ fn evaluation_bounds_fail_with_aws_causes() {
         "threw an error during evaluation: Stack overflow error: Check for non-terminating \
          recursive function. Consider rewriting as tail-recursive."
     ));
-    let r = expr("($f := function($x){ $x > 1000 ? $x : $f($x + 1) }; $f(1))")
-        .eval_field(&states, &env, "Output");
-    assert_eq!(
-        r,
-        Ok(json!(1001)),
-        "tail calls do not count against the depth"
-    );
+    let r = expr("($f := function($x){ $x > 1000 ? $x : $f($x + 1) }; $f(1))").eval_field(&states, &env, "Output");
+    assert_eq!(r, Ok(json!(1001)), "tail calls do not count against the depth");
 }
 
 #[test]
@@ -355,20 +309,11 @@ fn aws_functions_are_callable() {
     let states = f.states(json!({"fst": [0, 1, 2], "snd": 2, "s": "{\"Arg1\": 1, \"Arg2\": []}"}));
     let env = f.env();
     let eval = |t: &str| expr(t).eval(&states, &env);
-    assert_eq!(
-        eval("$partition($states.input.fst, $states.input.snd)"),
-        Ok(Some(json!([[0, 1], [2]])))
-    );
+    assert_eq!(eval("$partition($states.input.fst, $states.input.snd)"), Ok(Some(json!([[0, 1], [2]]))));
     assert_eq!(eval("$range(0, 10, 3)"), Ok(Some(json!([0, 3, 6, 9]))));
     assert_eq!(eval("$parse($states.input.s).Arg1"), Ok(Some(json!(1))));
-    assert_eq!(
-        eval("$hash('input', 'SHA-1')"),
-        Ok(Some(json!("140f86aae51ab9e1cda9b4254fe98a74eb54c1a1")))
-    );
-    assert_eq!(
-        eval("$map([1, 2], function($v){ $hash($string($v), 'MD5') })").map(|v| v.is_some()),
-        Ok(true)
-    );
+    assert_eq!(eval("$hash('input', 'SHA-1')"), Ok(Some(json!("140f86aae51ab9e1cda9b4254fe98a74eb54c1a1"))));
+    assert_eq!(eval("$map([1, 2], function($v){ $hash($string($v), 'MD5') })").map(|v| v.is_some()), Ok(true));
 }
 
 #[test]

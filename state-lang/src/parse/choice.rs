@@ -22,10 +22,7 @@ pub(crate) fn choice(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Choice> {
     let list = cx.f.array(ctx, "Choices");
     let list_ptr = cx.f.at("Choices");
     if list.is_some_and(Vec::is_empty) {
-        ctx.schema(
-            list_ptr.clone(),
-            "The field 'Choices' must contain at least one rule",
-        );
+        ctx.schema(list_ptr.clone(), "The field 'Choices' must contain at least one rule");
     }
     let mut choices = Vec::new();
     for (i, rule) in list.into_iter().flatten().enumerate() {
@@ -42,10 +39,7 @@ pub(crate) fn choice(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Choice> {
         false => None,
     };
     let choices: Option<Vec<ChoiceBranch>> = choices.into_iter().collect();
-    Some(Choice {
-        choices: choices?,
-        default,
-    })
+    Some(Choice { choices: choices?, default })
 }
 
 fn branch(ctx: &mut Ctx, cx: &mut StateCx, rf: &mut Fields) -> Option<ChoiceBranch> {
@@ -56,11 +50,7 @@ fn branch(ctx: &mut Ctx, cx: &mut StateCx, rf: &mut Fields) -> Option<ChoiceBran
             jsonata_condition(ctx, rf)
         }
         QueryLanguage::JSONPath => {
-            if let Some(message) = rf
-                .has("Output")
-                .then(|| language_mismatch("Output", cx.ql))
-                .flatten()
-            {
+            if let Some(message) = rf.has("Output").then(|| language_mismatch("Output", cx.ql)).flatten() {
                 ctx.schema(rf.ptr.clone(), message);
                 rf.hide("Output");
             }
@@ -78,12 +68,7 @@ fn branch(ctx: &mut Ctx, cx: &mut StateCx, rf: &mut Fields) -> Option<ChoiceBran
     let next = cx.target(ctx, rf, "Next");
     let assign = assign(ctx, rf, cx.ql);
     let output = jsonata_field(ctx, rf, "Output");
-    Some(ChoiceBranch {
-        condition: condition?,
-        next,
-        assign,
-        output,
-    })
+    Some(ChoiceBranch { condition: condition?, next, assign, output })
 }
 
 fn jsonata_condition(ctx: &mut Ctx, rf: &Fields) -> Option<Condition> {
@@ -92,16 +77,11 @@ fn jsonata_condition(ctx: &mut Ctx, rf: &Fields) -> Option<Condition> {
         Value::String(s) => match jsonata_inner(s) {
             Some(inner) => jsonata_expr(ctx, inner, &ptr),
             None => {
-                ctx.schema(
-                    ptr,
-                    "The field 'Condition' must be a JSONata expression ({% … %}) or a boolean",
-                );
+                ctx.schema(ptr, "The field 'Condition' must be a JSONata expression ({% … %}) or a boolean");
                 None
             }
         },
-        Value::Bool(b) => JsonataExpr::parse(if *b { "true" } else { "false" })
-            .map_err(|m| ctx.schema(&ptr, m))
-            .ok(),
+        Value::Bool(b) => JsonataExpr::parse(if *b { "true" } else { "false" }).map_err(|m| ctx.schema(&ptr, m)).ok(),
         _ => {
             ctx.type_error(ptr, "STRING");
             None

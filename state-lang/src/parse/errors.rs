@@ -7,27 +7,12 @@ use super::scope::StateCx;
 use crate::diagnostic::pointer_push;
 use crate::model::{Catcher, JitterStrategy, Retrier};
 use crate::validate::rules::{
-    error_equals, language_mismatch, states_all_last, MAX_DELAY_SECONDS, NON_NEGATIVE_SECONDS,
-    POSITIVE_SECONDS,
+    error_equals, language_mismatch, states_all_last, MAX_DELAY_SECONDS, NON_NEGATIVE_SECONDS, POSITIVE_SECONDS,
 };
 
-const RETRIER_FIELDS: &[&str] = &[
-    "ErrorEquals",
-    "IntervalSeconds",
-    "MaxAttempts",
-    "BackoffRate",
-    "MaxDelaySeconds",
-    "JitterStrategy",
-    "Comment",
-];
-const CATCHER_FIELDS: &[&str] = &[
-    "ErrorEquals",
-    "Next",
-    "ResultPath",
-    "Output",
-    "Assign",
-    "Comment",
-];
+const RETRIER_FIELDS: &[&str] =
+    &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"];
+const CATCHER_FIELDS: &[&str] = &["ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"];
 
 /// The largest `BackoffRate` the arithmetic is asked to handle.
 const MAX_BACKOFF_RATE: f64 = 1e9;
@@ -38,10 +23,7 @@ fn elements<'a>(ctx: &mut Ctx, f: &Fields<'a>, key: &str) -> Vec<Fields<'a>> {
         return Vec::new();
     };
     let ptr = f.at(key);
-    list.iter()
-        .enumerate()
-        .filter_map(|(i, v)| Fields::of(ctx, v, pointer_push(&ptr, &i.to_string())))
-        .collect()
+    list.iter().enumerate().filter_map(|(i, v)| Fields::of(ctx, v, pointer_push(&ptr, &i.to_string()))).collect()
 }
 
 pub(crate) fn retry(ctx: &mut Ctx, f: &Fields) -> Vec<Retrier> {
@@ -57,24 +39,15 @@ pub(crate) fn retry(ctx: &mut Ctx, f: &Fields) -> Vec<Retrier> {
             None | Some("NONE") => JitterStrategy::None,
             Some("FULL") => JitterStrategy::Full,
             Some(_) => {
-                ctx.schema(
-                    r.at("JitterStrategy"),
-                    "Value should be one of the following: [FULL, NONE]",
-                );
+                ctx.schema(r.at("JitterStrategy"), "Value should be one of the following: [FULL, NONE]");
                 JitterStrategy::None
             }
         };
         retriers.push(Retrier {
             error_equals: names,
-            interval_seconds: r
-                .integer(ctx, "IntervalSeconds", POSITIVE_SECONDS)
-                .unwrap_or(1),
-            max_attempts: r
-                .integer(ctx, "MaxAttempts", NON_NEGATIVE_SECONDS)
-                .unwrap_or(3),
-            backoff_rate: r
-                .number(ctx, "BackoffRate", 1.0, MAX_BACKOFF_RATE)
-                .unwrap_or(2.0),
+            interval_seconds: r.integer(ctx, "IntervalSeconds", POSITIVE_SECONDS).unwrap_or(1),
+            max_attempts: r.integer(ctx, "MaxAttempts", NON_NEGATIVE_SECONDS).unwrap_or(3),
+            backoff_rate: r.number(ctx, "BackoffRate", 1.0, MAX_BACKOFF_RATE).unwrap_or(2.0),
             max_delay_seconds: r.integer(ctx, "MaxDelaySeconds", MAX_DELAY_SECONDS),
             jitter,
         });

@@ -29,9 +29,7 @@ pub(crate) fn join(base: &str, relative: &str) -> String {
 }
 
 pub(crate) fn reference_path(ctx: &mut Ctx, text: &str, ptr: &str) -> Option<ReferencePath> {
-    ReferencePath::parse(text)
-        .map_err(|m| ctx.schema(ptr, m))
-        .ok()
+    ReferencePath::parse(text).map_err(|m| ctx.schema(ptr, m)).ok()
 }
 
 /// `InputPath` / `OutputPath`: `null` selects nothing (`Some(None)`).
@@ -50,9 +48,7 @@ pub(crate) fn optional_path(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Opti
 pub(crate) fn result_path(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<ResultPath> {
     match f.get(key)? {
         Value::Null => Some(ResultPath::Discard),
-        Value::String(s) => ResultPath::parse(s)
-            .map_err(|m| ctx.schema(f.at(key), m))
-            .ok(),
+        Value::String(s) => ResultPath::parse(s).map_err(|m| ctx.schema(f.at(key), m)).ok(),
         _ => {
             ctx.type_error(f.at(key), "STRING");
             None
@@ -63,9 +59,7 @@ pub(crate) fn result_path(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Result
 /// The value of a `…Path` field that may also hold an intrinsic function call.
 pub(crate) fn path_expr(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<PathExpr> {
     let text = f.string(ctx, key)?;
-    PathExpr::parse(text)
-        .map_err(|m| ctx.schema(f.at(key), m))
-        .ok()
+    PathExpr::parse(text).map_err(|m| ctx.schema(f.at(key), m)).ok()
 }
 
 pub(crate) fn payload(ctx: &mut Ctx, value: &Value, ptr: &str) -> Option<PayloadTemplate> {
@@ -91,9 +85,7 @@ pub(crate) fn payload_field(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Payl
 }
 
 pub(crate) fn jsonata_expr(ctx: &mut Ctx, inner: &str, ptr: &str) -> Option<JsonataExpr> {
-    JsonataExpr::parse(inner)
-        .map_err(|m| ctx.error(INVALID_JSONATA_EXPRESSION, ptr, m))
-        .ok()
+    JsonataExpr::parse(inner).map_err(|m| ctx.error(INVALID_JSONATA_EXPRESSION, ptr, m)).ok()
 }
 
 pub(crate) fn jsonata_template(ctx: &mut Ctx, value: &Value, ptr: &str) -> Option<JsonataTemplate> {
@@ -113,12 +105,7 @@ pub(crate) fn jsonata_field(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<Json
 }
 
 /// A template in the state's query language (`Assign`, `Credentials`, `ItemSelector` …).
-pub(crate) fn template(
-    ctx: &mut Ctx,
-    f: &Fields,
-    key: &str,
-    ql: QueryLanguage,
-) -> Option<Template> {
+pub(crate) fn template(ctx: &mut Ctx, f: &Fields, key: &str, ql: QueryLanguage) -> Option<Template> {
     let value = f.get(key)?;
     match ql {
         QueryLanguage::JSONPath => {
@@ -142,10 +129,7 @@ pub(crate) fn dynamic<T>(
     literal: impl FnOnce(&mut Ctx, &Value, &str) -> Option<T>,
 ) -> Option<Dynamic<T>> {
     if f.has(lit) && f.has(path) {
-        ctx.schema(
-            f.at(lit),
-            format!("Only one of these fields can be specified: [{lit}, {path}]"),
-        );
+        ctx.schema(f.at(lit), format!("Only one of these fields can be specified: [{lit}, {path}]"));
         return None;
     }
     if f.has(path) {
@@ -186,14 +170,8 @@ mod tests {
     #[test]
     fn joins_relative_pointers() {
         assert_eq!(join("/States/A/Parameters", ""), "/States/A/Parameters");
-        assert_eq!(
-            join("/States/A/Parameters", "/a.$"),
-            "/States/A/Parameters/a.$"
-        );
-        assert_eq!(
-            join("/States/A/Parameters", "a.$"),
-            "/States/A/Parameters/a.$"
-        );
+        assert_eq!(join("/States/A/Parameters", "/a.$"), "/States/A/Parameters/a.$");
+        assert_eq!(join("/States/A/Parameters", "a.$"), "/States/A/Parameters/a.$");
     }
 
     #[test]
@@ -201,18 +179,9 @@ mod tests {
         let mut ctx = Ctx::new();
         let v = serde_json::json!({"Seconds": 1, "SecondsPath": "$.s"});
         let f = Fields::of(&mut ctx, &v, "/States/W").unwrap();
-        let got = dynamic(
-            &mut ctx,
-            &f,
-            ("Seconds", "SecondsPath"),
-            QueryLanguage::JSONPath,
-            |_, _, _| Some(1u64),
-        );
+        let got = dynamic(&mut ctx, &f, ("Seconds", "SecondsPath"), QueryLanguage::JSONPath, |_, _, _| Some(1u64));
         assert!(got.is_none());
         assert_eq!(ctx.diags[0].location, "/States/W/Seconds");
-        assert_eq!(
-            ctx.diags[0].message,
-            "Only one of these fields can be specified: [Seconds, SecondsPath]"
-        );
+        assert_eq!(ctx.diags[0].message, "Only one of these fields can be specified: [Seconds, SecondsPath]");
     }
 }

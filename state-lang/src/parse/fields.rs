@@ -74,11 +74,7 @@ pub(crate) struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(map: &'a Map<String, Value>, ptr: impl Into<String>) -> Self {
-        Fields {
-            map,
-            ptr: ptr.into(),
-            hidden: Vec::new(),
-        }
+        Fields { map, ptr: ptr.into(), hidden: Vec::new() }
     }
 
     /// `value` as an object, or a type error at `ptr`.
@@ -115,27 +111,15 @@ impl<'a> Fields<'a> {
 
     /// Reports the fields of `keys` that are absent, in one diagnostic as AWS does.
     pub fn require(&self, ctx: &mut Ctx, keys: &[&str]) {
-        let missing: Vec<&str> = keys
-            .iter()
-            .copied()
-            .filter(|k| !self.map.contains_key(*k))
-            .collect();
+        let missing: Vec<&str> = keys.iter().copied().filter(|k| !self.map.contains_key(*k)).collect();
         if !missing.is_empty() {
-            ctx.schema(
-                self.ptr.clone(),
-                format!("These fields are required: [{}]", missing.join(", ")),
-            );
+            ctx.schema(self.ptr.clone(), format!("These fields are required: [{}]", missing.join(", ")));
         }
     }
 
     /// Reports every field not in `allowed`.
     pub fn only(&mut self, ctx: &mut Ctx, allowed: &[&str]) {
-        let unknown: Vec<String> = self
-            .map
-            .keys()
-            .filter(|k| !allowed.contains(&k.as_str()))
-            .cloned()
-            .collect();
+        let unknown: Vec<String> = self.map.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
         for key in unknown {
             ctx.schema(self.ptr.clone(), format!("Field '{key}' is not supported"));
             self.hide(&key);
@@ -186,12 +170,7 @@ impl<'a> Fields<'a> {
 }
 
 /// An integer within `bounds`. A float with no fractional part counts as an integer.
-pub(crate) fn integer_value(
-    ctx: &mut Ctx,
-    value: &Value,
-    ptr: &str,
-    bounds: Bounds,
-) -> Option<u64> {
+pub(crate) fn integer_value(ctx: &mut Ctx, value: &Value, ptr: &str, bounds: Bounds) -> Option<u64> {
     let Value::Number(n) = value else {
         ctx.type_error(ptr, "INTEGER");
         return None;
@@ -200,9 +179,7 @@ pub(crate) fn integer_value(
     let int = match (n.as_u64(), n.as_i64()) {
         (Some(u), _) => Some(u),
         (None, Some(_)) => None,
-        (None, None)
-            if as_float.fract() == 0.0 && as_float >= 0.0 && as_float < u64::MAX as f64 =>
-        {
+        (None, None) if as_float.fract() == 0.0 && as_float >= 0.0 && as_float < u64::MAX as f64 => {
             Some(as_float as u64)
         }
         (None, None) if as_float.fract() == 0.0 => None,
@@ -222,13 +199,7 @@ pub(crate) fn integer_value(
 }
 
 /// A number within `[min, max]`.
-pub(crate) fn number_value(
-    ctx: &mut Ctx,
-    value: &Value,
-    ptr: &str,
-    min: f64,
-    max: f64,
-) -> Option<f64> {
+pub(crate) fn number_value(ctx: &mut Ctx, value: &Value, ptr: &str, min: f64, max: f64) -> Option<f64> {
     let Some(v) = value.as_f64() else {
         ctx.type_error(ptr, "NUMBER");
         return None;
@@ -258,10 +229,7 @@ mod tests {
     use super::*;
 
     fn messages(ctx: &Ctx) -> Vec<(String, String)> {
-        ctx.diags
-            .iter()
-            .map(|d| (d.location.clone(), d.message.clone()))
-            .collect()
+        ctx.diags.iter().map(|d| (d.location.clone(), d.message.clone())).collect()
     }
 
     #[test]
@@ -292,18 +260,12 @@ mod tests {
     #[test]
     fn numbers_report_their_bounds() {
         let mut ctx = Ctx::new();
-        assert_eq!(
-            number_value(&mut ctx, &json!(1.5), "/r", 1.0, 10.0),
-            Some(1.5)
-        );
+        assert_eq!(number_value(&mut ctx, &json!(1.5), "/r", 1.0, 10.0), Some(1.5));
         assert_eq!(number_value(&mut ctx, &json!(0.5), "/r", 1.0, 10.0), None);
         assert_eq!(number_value(&mut ctx, &json!(true), "/r", 1.0, 10.0), None);
         assert_eq!(
             messages(&ctx),
-            vec![
-                ("/r".into(), "Minimum value is 1".into()),
-                ("/r".into(), "Expected value of type [NUMBER]".into())
-            ]
+            vec![("/r".into(), "Minimum value is 1".into()), ("/r".into(), "Expected value of type [NUMBER]".into())]
         );
     }
 

@@ -21,11 +21,7 @@ pub(crate) struct DuplicateKey {
 pub(crate) fn read(text: &str) -> Result<(Value, Vec<DuplicateKey>), serde_json::Error> {
     let dups = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Seed {
-        pointer: String::new(),
-        dups: &dups,
-    }
-    .deserialize(&mut de)?;
+    let value = Seed { pointer: String::new(), dups: &dups }.deserialize(&mut de)?;
     de.end()?;
     Ok((value, dups.into_inner()))
 }
@@ -85,10 +81,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let seed = Seed {
-                pointer: pointer_push(&self.pointer, &items.len().to_string()),
-                dups: self.dups,
-            };
+            let seed = Seed { pointer: pointer_push(&self.pointer, &items.len().to_string()), dups: self.dups };
             match seq.next_element_seed(seed)? {
                 Some(v) => items.push(v),
                 None => break,
@@ -100,16 +93,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            let seed = Seed {
-                pointer: pointer_push(&self.pointer, &key),
-                dups: self.dups,
-            };
+            let seed = Seed { pointer: pointer_push(&self.pointer, &key), dups: self.dups };
             let value = access.next_value_seed(seed)?;
             if map.contains_key(&key) {
-                self.dups.borrow_mut().push(DuplicateKey {
-                    object: self.pointer.clone(),
-                    key: key.clone(),
-                });
+                self.dups.borrow_mut().push(DuplicateKey { object: self.pointer.clone(), key: key.clone() });
             }
             map.insert(key, value);
         }
@@ -136,14 +123,8 @@ mod tests {
         assert_eq!(
             dups,
             vec![
-                DuplicateKey {
-                    object: "/States".into(),
-                    key: "A".into()
-                },
-                DuplicateKey {
-                    object: "/x/0".into(),
-                    key: "k".into()
-                },
+                DuplicateKey { object: "/States".into(), key: "A".into() },
+                DuplicateKey { object: "/x/0".into(), key: "k".into() },
             ]
         );
     }

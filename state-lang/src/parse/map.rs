@@ -15,23 +15,15 @@ const BRANCH_FIELDS: &[&str] = &["StartAt", "States", "Comment"];
 const PROCESSOR_FIELDS: &[&str] = &["StartAt", "States", "Comment", "ProcessorConfig"];
 const READER_FIELDS: &[&str] = &["Resource", "Parameters", "Arguments", "ReaderConfig"];
 const WRITER_FIELDS: &[&str] = &["Resource", "Parameters", "Arguments", "WriterConfig"];
-const BATCHER_FIELDS: &[&str] = &[
-    "MaxItemsPerBatch",
-    "MaxItemsPerBatchPath",
-    "MaxInputBytesPerBatch",
-    "MaxInputBytesPerBatchPath",
-    "BatchInput",
-];
+const BATCHER_FIELDS: &[&str] =
+    &["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"];
 
 pub(crate) fn parallel(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Parallel> {
     cx.f.require(ctx, &["Branches"]);
     let list = cx.f.array(ctx, "Branches")?;
     let ptr = cx.f.at("Branches");
     if list.is_empty() {
-        ctx.schema(
-            ptr.clone(),
-            "The field 'Branches' must contain at least one branch",
-        );
+        ctx.schema(ptr.clone(), "The field 'Branches' must contain at least one branch");
     }
     let mut branches = Vec::with_capacity(list.len());
     for (i, b) in list.iter().enumerate() {
@@ -44,9 +36,7 @@ pub(crate) fn parallel(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Parallel> {
         branches.push(parse_scope(ctx, &bf, ScopeKind::Branch));
     }
     let branches: Option<Vec<Scope>> = branches.into_iter().collect();
-    Some(Parallel {
-        branches: branches?,
-    })
+    Some(Parallel { branches: branches? })
 }
 
 pub(crate) fn map(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Map> {
@@ -54,21 +44,12 @@ pub(crate) fn map(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Map> {
     let ql = cx.ql;
     let processor = processor(ctx, f);
     if f.has("ItemSelector") && f.has("Parameters") {
-        ctx.schema(
-            f.at("ItemSelector"),
-            "Only one of these fields can be specified: [ItemSelector, Parameters]",
-        );
+        ctx.schema(f.at("ItemSelector"), "Only one of these fields can be specified: [ItemSelector, Parameters]");
     }
-    let selector_key = if f.has("ItemSelector") {
-        "ItemSelector"
-    } else {
-        "Parameters"
-    };
+    let selector_key = if f.has("ItemSelector") { "ItemSelector" } else { "Parameters" };
     let count = |ctx: &mut Ctx, v: &Value, p: &str| integer_value(ctx, v, p, COUNT);
     let percentage = |ctx: &mut Ctx, v: &Value, p: &str| number_value(ctx, v, p, 0.0, 100.0);
-    let items_path = f
-        .string(ctx, "ItemsPath")
-        .and_then(|s| reference_path(ctx, s, &f.at("ItemsPath")));
+    let items_path = f.string(ctx, "ItemsPath").and_then(|s| reference_path(ctx, s, &f.at("ItemsPath")));
     let label = f.string(ctx, "Label").map(str::to_string);
     if let Some(l) = &label {
         names::label(ctx, l, &f.at("Label"));
@@ -88,20 +69,11 @@ pub(crate) fn map(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Map> {
         tolerated_failure_percentage: dynamic(
             ctx,
             f,
-            (
-                "ToleratedFailurePercentage",
-                "ToleratedFailurePercentagePath",
-            ),
+            ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
             ql,
             percentage,
         ),
-        tolerated_failure_count: dynamic(
-            ctx,
-            f,
-            ("ToleratedFailureCount", "ToleratedFailureCountPath"),
-            ql,
-            count,
-        ),
+        tolerated_failure_count: dynamic(ctx, f, ("ToleratedFailureCount", "ToleratedFailureCountPath"), ql, count),
         item_reader,
         item_batcher,
         result_writer,
@@ -113,10 +85,7 @@ pub(crate) fn map(ctx: &mut Ctx, cx: &mut StateCx) -> Option<Map> {
 fn processor(ctx: &mut Ctx, f: &Fields) -> Option<(Scope, ProcessorMode, Option<String>)> {
     let key = match (f.has("ItemProcessor"), f.has("Iterator")) {
         (true, true) => {
-            ctx.schema(
-                f.at("Iterator"),
-                "Only one of these fields can be specified: [ItemProcessor, Iterator]",
-            );
+            ctx.schema(f.at("Iterator"), "Only one of these fields can be specified: [ItemProcessor, Iterator]");
             return None;
         }
         (false, false) => {
@@ -137,22 +106,13 @@ fn processor(ctx: &mut Ctx, f: &Fields) -> Option<(Scope, ProcessorMode, Option<
             Some("DISTRIBUTED") => ProcessorMode::Distributed,
             None | Some("INLINE") => ProcessorMode::Inline,
             Some(_) => {
-                ctx.schema(
-                    config.at("Mode"),
-                    "Value should be one of the following: [INLINE, DISTRIBUTED]",
-                );
+                ctx.schema(config.at("Mode"), "Value should be one of the following: [INLINE, DISTRIBUTED]");
                 ProcessorMode::Inline
             }
         };
         execution_type = config.string(ctx, "ExecutionType").map(str::to_string);
-        if execution_type
-            .as_deref()
-            .is_some_and(|t| t != "STANDARD" && t != "EXPRESS")
-        {
-            ctx.schema(
-                config.at("ExecutionType"),
-                "Value should be one of the following: [STANDARD, EXPRESS]",
-            );
+        if execution_type.as_deref().is_some_and(|t| t != "STANDARD" && t != "EXPRESS") {
+            ctx.schema(config.at("ExecutionType"), "Value should be one of the following: [STANDARD, EXPRESS]");
         }
     }
     let scope = parse_scope(ctx, &pf, ScopeKind::Processor)?;
@@ -161,13 +121,7 @@ fn processor(ctx: &mut Ctx, f: &Fields) -> Option<(Scope, ProcessorMode, Option<
 
 /// `ItemReader` / `ResultWriter`: kept as given for the engine, after checking their shape and
 /// compiling their `Parameters` (JSONPath) or `Arguments` (JSONata).
-fn io_config(
-    ctx: &mut Ctx,
-    f: &Fields,
-    key: &str,
-    allowed: &[&str],
-    ql: QueryLanguage,
-) -> Option<Value> {
+fn io_config(ctx: &mut Ctx, f: &Fields, key: &str, allowed: &[&str], ql: QueryLanguage) -> Option<Value> {
     let mut cf = f.object(ctx, key)?;
     cf.only(ctx, allowed);
     hide_foreign(ctx, &mut cf, ql, &["Parameters", "Arguments"]);
@@ -185,28 +139,11 @@ fn io_config(
 fn item_batcher(ctx: &mut Ctx, f: &Fields, ql: QueryLanguage) -> Option<ItemBatcher> {
     let mut bf = f.object(ctx, "ItemBatcher")?;
     bf.only(ctx, BATCHER_FIELDS);
-    hide_foreign(
-        ctx,
-        &mut bf,
-        ql,
-        &["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"],
-    );
+    hide_foreign(ctx, &mut bf, ql, &["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"]);
     let count = |ctx: &mut Ctx, v: &Value, p: &str| integer_value(ctx, v, p, COUNT);
     Some(ItemBatcher {
-        max_items_per_batch: dynamic(
-            ctx,
-            &bf,
-            ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
-            ql,
-            count,
-        ),
-        max_input_bytes_per_batch: dynamic(
-            ctx,
-            &bf,
-            ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
-            ql,
-            count,
-        ),
+        max_items_per_batch: dynamic(ctx, &bf, ("MaxItemsPerBatch", "MaxItemsPerBatchPath"), ql, count),
+        max_input_bytes_per_batch: dynamic(ctx, &bf, ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"), ql, count),
         batch_input: template(ctx, &bf, "BatchInput", ql),
     })
 }

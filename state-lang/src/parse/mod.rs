@@ -23,33 +23,18 @@ use crate::validate::codes::INVALID_JSON_DESCRIPTION;
 use crate::validate::rules::POSITIVE_SECONDS;
 
 /// Fields of the definition object itself.
-const MACHINE_FIELDS: &[&str] = &[
-    "Comment",
-    "StartAt",
-    "States",
-    "Version",
-    "TimeoutSeconds",
-    "QueryLanguage",
-];
+const MACHINE_FIELDS: &[&str] = &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"];
 
 /// Parses JSON text into a validated state machine, reporting every problem found.
 pub fn parse_text(text: &str) -> Result<StateMachine, Vec<Diagnostic>> {
     if text.trim().is_empty() {
-        return Err(vec![Diagnostic::new(
-            "MISSING_DESCRIPTION",
-            "",
-            "Received a null or empty workflow input.",
-        )]);
+        return Err(vec![Diagnostic::new("MISSING_DESCRIPTION", "", "Received a null or empty workflow input.")]);
     }
     let (value, duplicates) = json::read(text).map_err(|e| {
         vec![Diagnostic::new(
             INVALID_JSON_DESCRIPTION,
             "",
-            format!(
-                "Invalid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ),
+            format!("Invalid JSON at line {}, column {}: {e}", e.line(), e.column()),
         )]
     })?;
     let mut ctx = Ctx::new();
@@ -77,14 +62,9 @@ fn machine(mut ctx: Ctx, value: &Value) -> Result<StateMachine, Vec<Diagnostic>>
     let query_language = ctx.machine_ql;
     let scope = scope::parse_scope(&mut ctx, &f, ScopeKind::Top);
     match scope {
-        Some(scope) if ctx.diags.is_empty() => Ok(StateMachine {
-            comment,
-            version,
-            timeout_seconds,
-            query_language,
-            scope,
-            source: value.clone(),
-        }),
+        Some(scope) if ctx.diags.is_empty() => {
+            Ok(StateMachine { comment, version, timeout_seconds, query_language, scope, source: value.clone() })
+        }
         _ => Err(ctx.diags),
     }
 }
@@ -96,10 +76,7 @@ pub(crate) fn declared_language(ctx: &mut Ctx, value: &Value, ptr: &str) -> Quer
         Value::String(s) if s == "JSONPath" => QueryLanguage::JSONPath,
         Value::String(s) if s == "JSONata" => QueryLanguage::JSONata,
         Value::String(_) => {
-            ctx.schema(
-                ptr,
-                "Value should be one of the following: [JSONPath, JSONata]",
-            );
+            ctx.schema(ptr, "Value should be one of the following: [JSONPath, JSONata]");
             QueryLanguage::JSONata
         }
         _ => {

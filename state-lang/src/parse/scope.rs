@@ -16,9 +16,7 @@ use crate::validate::rules::{check_state_fields, LanguageCheck};
 /// Scopes nested deeper than this are refused (`TOO_DEEPLY_NESTED`), which also bounds recursion.
 const MAX_DEPTH: usize = 40;
 
-const STATE_TYPES: &[&str] = &[
-    "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
-];
+const STATE_TYPES: &[&str] = &["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ScopeKind {
@@ -50,11 +48,7 @@ impl StateCx<'_, '_> {
 pub(crate) fn parse_scope(ctx: &mut Ctx, f: &Fields, kind: ScopeKind) -> Option<Scope> {
     f.require(ctx, &["StartAt", "States"]);
     if ctx.depth >= MAX_DEPTH {
-        ctx.error(
-            "TOO_DEEPLY_NESTED",
-            f.ptr.clone(),
-            format!("States may be nested at most {MAX_DEPTH} levels deep"),
-        );
+        ctx.error("TOO_DEEPLY_NESTED", f.ptr.clone(), format!("States may be nested at most {MAX_DEPTH} levels deep"));
         return None;
     }
     let states_obj = f.object(ctx, "States")?;
@@ -68,39 +62,19 @@ pub(crate) fn parse_scope(ctx: &mut Ctx, f: &Fields, kind: ScopeKind) -> Option<
     ctx.depth += 1;
     let mut states = Vec::with_capacity(states_obj.map.len());
     for (id, (name, value)) in states_obj.map.iter().enumerate() {
-        states.push(parse_state(
-            ctx,
-            &mut links,
-            id,
-            name,
-            value,
-            &pointer_push(&states_ptr, name),
-        ));
+        states.push(parse_state(ctx, &mut links, id, name, value, &pointer_push(&states_ptr, name)));
     }
     ctx.depth -= 1;
     reachability::check(ctx, &links, kind == ScopeKind::Top);
     let states: Option<Vec<State>> = states.into_iter().collect();
-    Some(Scope {
-        start_at: links.start?,
-        states: states?,
-        by_name: links.by_name().clone(),
-        pointer: f.ptr.clone(),
-    })
+    Some(Scope { start_at: links.start?, states: states?, by_name: links.by_name().clone(), pointer: f.ptr.clone() })
 }
 
 fn report_duplicate_names(ctx: &mut Ctx, states_ptr: &str) {
-    let dups: Vec<String> = ctx
-        .duplicate_keys
-        .iter()
-        .filter(|d| d.object == states_ptr)
-        .map(|d| d.key.clone())
-        .collect();
+    let dups: Vec<String> =
+        ctx.duplicate_keys.iter().filter(|d| d.object == states_ptr).map(|d| d.key.clone()).collect();
     for name in dups {
-        ctx.error(
-            DUPLICATE_STATE_NAME,
-            pointer_push(states_ptr, &name),
-            format!("Duplicate State name: {name}"),
-        );
+        ctx.error(DUPLICATE_STATE_NAME, pointer_push(states_ptr, &name), format!("Duplicate State name: {name}"));
     }
 }
 
@@ -134,25 +108,12 @@ fn parse_state(
     let catch = errors::catch(ctx, &mut cx);
     let kind = states::kind(ctx, &mut cx, type_name);
     let (transition, kind) = (transition?, kind?);
-    Some(State {
-        name: name.to_string(),
-        comment,
-        query_language: ql,
-        io,
-        assign,
-        transition,
-        retry,
-        catch,
-        kind,
-    })
+    Some(State { name: name.to_string(), comment, query_language: ql, io, assign, transition, retry, catch, kind })
 }
 
 fn is_terminal(f: &Fields) -> bool {
     matches!(f.get("End"), Some(Value::Bool(true)))
-        || matches!(
-            f.get("Type").and_then(Value::as_str),
-            Some("Succeed" | "Fail")
-        )
+        || matches!(f.get("Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
 }
 
 fn state_type(ctx: &mut Ctx, f: &Fields) -> Option<&'static str> {
@@ -160,13 +121,7 @@ fn state_type(ctx: &mut Ctx, f: &Fields) -> Option<&'static str> {
     let t = f.string(ctx, "Type")?;
     let found = STATE_TYPES.iter().copied().find(|k| *k == t);
     if found.is_none() {
-        ctx.schema(
-            f.at("Type"),
-            format!(
-                "Value should be one of the following: [{}]",
-                STATE_TYPES.join(", ")
-            ),
-        );
+        ctx.schema(f.at("Type"), format!("Value should be one of the following: [{}]", STATE_TYPES.join(", ")));
     }
     found
 }
@@ -174,10 +129,7 @@ fn state_type(ctx: &mut Ctx, f: &Fields) -> Option<&'static str> {
 /// Keeps the edges of a state whose type is unknown, so that the states after it are not also
 /// reported unreachable.
 fn link_unknown_state(links: &mut ScopeLinks, id: StateId, f: &Fields) {
-    let mut targets: Vec<&str> = ["Next", "Default"]
-        .iter()
-        .filter_map(|k| f.get(k)?.as_str())
-        .collect();
+    let mut targets: Vec<&str> = ["Next", "Default"].iter().filter_map(|k| f.get(k)?.as_str()).collect();
     for list in ["Choices", "Catch"] {
         if let Some(Value::Array(items)) = f.get(list) {
             targets.extend(items.iter().filter_map(|c| c.get("Next")?.as_str()));
@@ -196,10 +148,7 @@ fn state_language(ctx: &mut Ctx, f: &Fields) -> (QueryLanguage, LanguageCheck) {
     };
     let ql = declared_language(ctx, v, &f.at("QueryLanguage"));
     if ql == QueryLanguage::JSONPath && ctx.machine_ql == QueryLanguage::JSONata {
-        ctx.schema(
-            f.ptr.clone(),
-            "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
-        );
+        ctx.schema(f.ptr.clone(), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
         return (ql, LanguageCheck::Skip);
     }
     (ql, LanguageCheck::Enforce)
@@ -232,10 +181,7 @@ fn transition(ctx: &mut Ctx, cx: &mut StateCx, type_name: &str) -> Option<Transi
         }
         (_, false) => {
             if !has_end_field || end.is_some() {
-                ctx.schema(
-                    cx.f.ptr.clone(),
-                    "Exactly one of these fields is required: [Next, End]",
-                );
+                ctx.schema(cx.f.ptr.clone(), "Exactly one of these fields is required: [Next, End]");
             }
             None
         }
@@ -244,11 +190,7 @@ fn transition(ctx: &mut Ctx, cx: &mut StateCx, type_name: &str) -> Option<Transi
 
 /// The input/output fields. Map's `Parameters` is its item selector and is read by the Map parser.
 fn io(ctx: &mut Ctx, f: &Fields, type_name: &str) -> Io {
-    let parameters = if type_name == "Map" {
-        None
-    } else {
-        payload_field(ctx, f, "Parameters")
-    };
+    let parameters = if type_name == "Map" { None } else { payload_field(ctx, f, "Parameters") };
     Io {
         input_path: optional_path(ctx, f, "InputPath"),
         parameters,

@@ -3,9 +3,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::model::{
-    Condition, Dynamic, JitterStrategy, ProcessorMode, StateKind, Template, Transition, Wait,
-};
+use crate::model::{Condition, Dynamic, JitterStrategy, ProcessorMode, StateKind, Template, Transition, Wait};
 use crate::path::ResultPath;
 
 fn load(v: serde_json::Value) -> StateMachine {
@@ -22,14 +20,7 @@ fn resolves_names_to_ids_in_order() {
         "StartAt": "B",
         "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Pass", "Result": {"x": 1}, "Next": "A"}}
     }));
-    assert_eq!(
-        (
-            m.comment.as_deref(),
-            m.version.as_deref(),
-            m.timeout_seconds
-        ),
-        (Some("c"), Some("1.0"), Some(60))
-    );
+    assert_eq!((m.comment.as_deref(), m.version.as_deref(), m.timeout_seconds), (Some("c"), Some("1.0"), Some(60)));
     assert_eq!(m.scope.start_at, 1);
     assert_eq!(m.scope.id_of("A"), Some(0));
     let b = m.scope.start();
@@ -47,13 +38,7 @@ fn io_fields_keep_null_apart_from_absent() {
     let io = &m.scope.state(0).io;
     assert_eq!(io.input_path, Some(None));
     assert_eq!(io.result_path, Some(ResultPath::Discard));
-    assert_eq!(
-        io.output_path
-            .as_ref()
-            .and_then(|p| p.as_ref())
-            .map(|p| p.as_str()),
-        Some("$.x")
-    );
+    assert_eq!(io.output_path.as_ref().and_then(|p| p.as_ref()).map(|p| p.as_str()), Some("$.x"));
     assert!(io.parameters.is_none() && io.output.is_none());
 }
 
@@ -73,20 +58,10 @@ fn retry_defaults_and_catch_targets() {
     assert_eq!(t.retry[0].backoff_rate, 2.0);
     assert_eq!(t.retry[0].jitter, JitterStrategy::None);
     let r = &t.retry[1];
-    assert_eq!(
-        (
-            r.interval_seconds,
-            r.max_attempts,
-            r.backoff_rate,
-            r.max_delay_seconds
-        ),
-        (2, 0, 1.5, Some(9))
-    );
+    assert_eq!((r.interval_seconds, r.max_attempts, r.backoff_rate, r.max_delay_seconds), (2, 0, 1.5, Some(9)));
     assert_eq!(r.jitter, JitterStrategy::Full);
     assert_eq!(t.catch[0].next, 1);
-    let StateKind::Task(task) = &t.kind else {
-        panic!("task")
-    };
+    let StateKind::Task(task) = &t.kind else { panic!("task") };
     assert!(matches!(task.timeout_seconds, Some(Dynamic::Literal(10))));
     assert!(matches!(task.heartbeat_seconds, Some(Dynamic::Path(_))));
 }
@@ -105,53 +80,34 @@ fn states_take_the_machine_language_unless_they_set_their_own() {
     assert_eq!(a.query_language, QueryLanguage::JSONata);
     assert!(a.io.output.is_some());
     assert!(matches!(a.assign, Some(Template::Jsonata(_))));
-    assert!(matches!(
-        &m.scope.state(1).kind,
-        StateKind::Wait(Wait::Seconds(Dynamic::Literal(5)))
-    ));
-    let StateKind::Map(map) = &m.scope.state(2).kind else {
-        panic!("map")
-    };
+    assert!(matches!(&m.scope.state(1).kind, StateKind::Wait(Wait::Seconds(Dynamic::Literal(5)))));
+    let StateKind::Map(map) = &m.scope.state(2).kind else { panic!("map") };
     assert_eq!(map.mode, ProcessorMode::Distributed);
     assert_eq!(map.execution_type.as_deref(), Some("EXPRESS"));
     assert!(matches!(map.item_selector, Some(Template::JsonPath(_))));
     assert!(matches!(map.max_concurrency, Some(Dynamic::Literal(2))));
     assert_eq!(map.processor.pointer, "/States/M/ItemProcessor");
-    assert_eq!(
-        map.processor.state(0).query_language,
-        QueryLanguage::JSONPath
-    );
+    assert_eq!(map.processor.state(0).query_language, QueryLanguage::JSONPath);
 }
 
 #[test]
 fn jsonata_machine_parses_expressions_in_scalar_fields() {
-    let m = load(
-        json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
-            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.ok %}", "Next": "W", "Output": {"a": 1}}],
-                  "Default": "F"},
-            "W": {"Type": "Wait", "Seconds": "{% $states.input.s %}", "Next": "P"},
-            "P": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}], "End": true},
-            "F": {"Type": "Fail", "Error": "{% 'E' & 'rr' %}", "Cause": "plain"}
-        }}),
-    );
+    let m = load(json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.ok %}", "Next": "W", "Output": {"a": 1}}],
+              "Default": "F"},
+        "W": {"Type": "Wait", "Seconds": "{% $states.input.s %}", "Next": "P"},
+        "P": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}], "End": true},
+        "F": {"Type": "Fail", "Error": "{% 'E' & 'rr' %}", "Cause": "plain"}
+    }}));
     assert_eq!(m.query_language, QueryLanguage::JSONata);
-    let StateKind::Choice(c) = &m.scope.state(0).kind else {
-        panic!("choice")
-    };
+    let StateKind::Choice(c) = &m.scope.state(0).kind else { panic!("choice") };
     assert!(matches!(c.choices[0].condition, Condition::Jsonata(_)));
     assert!(c.choices[0].output.is_some());
     assert_eq!((c.choices[0].next, c.default), (1, Some(3)));
-    assert!(matches!(
-        &m.scope.state(1).kind,
-        StateKind::Wait(Wait::Seconds(Dynamic::Jsonata(_)))
-    ));
-    let StateKind::Parallel(p) = &m.scope.state(2).kind else {
-        panic!("parallel")
-    };
+    assert!(matches!(&m.scope.state(1).kind, StateKind::Wait(Wait::Seconds(Dynamic::Jsonata(_)))));
+    let StateKind::Parallel(p) = &m.scope.state(2).kind else { panic!("parallel") };
     assert_eq!(p.branches[0].pointer, "/States/P/Branches/0");
-    let StateKind::Fail(f) = &m.scope.state(3).kind else {
-        panic!("fail")
-    };
+    let StateKind::Fail(f) = &m.scope.state(3).kind else { panic!("fail") };
     assert!(matches!(f.error, Some(Dynamic::Jsonata(_))));
     assert!(matches!(&f.cause, Some(Dynamic::Literal(s)) if s == "plain"));
 }
@@ -162,9 +118,7 @@ fn legacy_iterator_and_parameters_of_a_map() {
         "Type": "Map", "Parameters": {"x.$": "$"}, "Label": "Lbl",
         "Iterator": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true
     }}}));
-    let StateKind::Map(map) = &m.scope.state(0).kind else {
-        panic!("map")
-    };
+    let StateKind::Map(map) = &m.scope.state(0).kind else { panic!("map") };
     assert!(matches!(map.item_selector, Some(Template::JsonPath(_))));
     assert!(m.scope.state(0).io.parameters.is_none());
     assert_eq!(map.processor.pointer, "/States/M/Iterator");

@@ -56,10 +56,9 @@ impl Step {
     pub(crate) fn is_definite(&self) -> bool {
         match self {
             Step::Scan(_) => false,
-            Step::Child(s) => matches!(
-                s,
-                Selector::Name(_) | Selector::Names(_) | Selector::Index(_) | Selector::Function(_)
-            ),
+            Step::Child(s) => {
+                matches!(s, Selector::Name(_) | Selector::Names(_) | Selector::Index(_) | Selector::Function(_))
+            }
         }
     }
 }

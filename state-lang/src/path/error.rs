@@ -12,11 +12,7 @@ pub enum PathError {
     /// A step before the last found nothing: `Missing property in path $['a']`.
     MissingProperty { path: String },
     /// A property step met a value that is not an object.
-    NotAnObject {
-        property: String,
-        path: String,
-        found: &'static str,
-    },
+    NotAnObject { property: String, path: String, found: &'static str },
     /// An index step met `null`.
     NullArray { path: String },
     /// An index step met a value that is neither an array nor `null`.
@@ -32,21 +28,16 @@ impl fmt::Display for PathError {
         match self {
             PathError::NoResults { path } => write!(f, "No results for path: {path}"),
             PathError::MissingProperty { path } => write!(f, "Missing property in path {path}"),
-            PathError::NotAnObject {
-                property,
-                path,
-                found,
-            } => write!(
+            PathError::NotAnObject { property, path, found } => write!(
                 f,
                 "Expected to find an object with property {property} in path {path} but found \
                  '{found}'. This is not a json object according to the JsonProvider: \
                  'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'."
             ),
             PathError::NullArray { path } => write!(f, "The path {path} is null"),
-            PathError::NotAnArray { tokens, context } => write!(
-                f,
-                "Filter: {tokens} can only be applied to arrays. Current context is: {context}"
-            ),
+            PathError::NotAnArray { tokens, context } => {
+                write!(f, "Filter: {tokens} can only be applied to arrays. Current context is: {context}")
+            }
             PathError::MultiPropertyNotLeaf { path } => {
                 write!(f, "Multi properties can only be used as path leafs: {path}")
             }

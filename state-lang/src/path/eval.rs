@@ -16,9 +16,7 @@ pub(crate) fn definite<'v>(steps: &[Step], doc: &'v Value) -> Result<Cow<'v, Val
     for (i, step) in steps.iter().enumerate() {
         let leaf = i + 1 == steps.len();
         let Step::Child(selector) = step else {
-            return Err(PathError::NoResults {
-                path: normalized(steps),
-            });
+            return Err(PathError::NoResults { path: normalized(steps) });
         };
         match selector {
             Selector::Name(name) => {
@@ -27,11 +25,7 @@ pub(crate) fn definite<'v>(steps: &[Step], doc: &'v Value) -> Result<Cow<'v, Val
                 };
                 match map.get(name) {
                     Some(v) => cur = v,
-                    None if leaf => {
-                        return Err(PathError::NoResults {
-                            path: normalized(steps),
-                        })
-                    }
+                    None if leaf => return Err(PathError::NoResults { path: normalized(steps) }),
                     None => {
                         write_fragment(&mut trail, step);
                         return Err(PathError::MissingProperty { path: trail });
@@ -51,28 +45,18 @@ pub(crate) fn definite<'v>(steps: &[Step], doc: &'v Value) -> Result<Cow<'v, Val
             Selector::Index(index) => match cur {
                 Value::Array(items) => match resolve_index(*index, items.len()) {
                     Some(v) => cur = items.get(v).unwrap_or(&Value::Null),
-                    None => {
-                        return Err(PathError::NoResults {
-                            path: normalized(steps),
-                        })
-                    }
+                    None => return Err(PathError::NoResults { path: normalized(steps) }),
                 },
                 Value::Null => return Err(PathError::NullArray { path: trail }),
                 other => {
                     let mut tokens = String::new();
-                    steps[i..]
-                        .iter()
-                        .for_each(|s| write_fragment(&mut tokens, s));
+                    steps[i..].iter().for_each(|s| write_fragment(&mut tokens, s));
                     let context = JavaText(other).to_string();
                     return Err(PathError::NotAnArray { tokens, context });
                 }
             },
             // AWS does not evaluate Jayway's path functions (`.length()`, `.sum()` …).
-            _ => {
-                return Err(PathError::NoResults {
-                    path: normalized(steps),
-                })
-            }
+            _ => return Err(PathError::NoResults { path: normalized(steps) }),
         }
         write_fragment(&mut trail, step);
     }
@@ -82,11 +66,7 @@ pub(crate) fn definite<'v>(steps: &[Step], doc: &'v Value) -> Result<Cow<'v, Val
 fn not_an_object(step: &Step, trail: &str, found: &Value) -> PathError {
     let mut property = String::new();
     write_fragment(&mut property, step);
-    PathError::NotAnObject {
-        property,
-        path: trail.to_string(),
-        found: java_class(found),
-    }
+    PathError::NotAnObject { property, path: trail.to_string(), found: java_class(found) }
 }
 
 /// `['a','b']` as a leaf: an object of the listed properties that exist.
@@ -103,24 +83,12 @@ fn merge(map: &Map<String, Value>, names: &[String]) -> Value {
 /// An index into an array of `len` items; negative counts from the end.
 pub(crate) fn resolve_index(index: i64, len: usize) -> Option<usize> {
     let len = i64::try_from(len).ok()?;
-    let i = if index < 0 {
-        len.checked_add(index)?
-    } else {
-        index
-    };
-    (0..len)
-        .contains(&i)
-        .then(|| usize::try_from(i).ok())
-        .flatten()
+    let i = if index < 0 { len.checked_add(index)? } else { index };
+    (0..len).contains(&i).then(|| usize::try_from(i).ok()).flatten()
 }
 
 /// Every match of `steps` from `node`, in document order; `root` is what `$` means in filters.
-pub(crate) fn collect<'v>(
-    steps: &[Step],
-    node: &'v Value,
-    root: &'v Value,
-    out: &mut Vec<Cow<'v, Value>>,
-) {
+pub(crate) fn collect<'v>(steps: &[Step], node: &'v Value, root: &'v Value, out: &mut Vec<Cow<'v, Value>>) {
     let Some((step, rest)) = steps.split_first() else {
         out.push(Cow::Borrowed(node));
         return;
@@ -131,13 +99,7 @@ pub(crate) fn collect<'v>(
     }
 }
 
-fn apply<'v>(
-    selector: &Selector,
-    rest: &[Step],
-    node: &'v Value,
-    root: &'v Value,
-    out: &mut Vec<Cow<'v, Value>>,
-) {
+fn apply<'v>(selector: &Selector, rest: &[Step], node: &'v Value, root: &'v Value, out: &mut Vec<Cow<'v, Value>>) {
     match (selector, node) {
         (Selector::Name(name), Value::Object(map)) => {
             if let Some(v) = map.get(name) {
@@ -190,13 +152,7 @@ fn apply<'v>(
 }
 
 /// `..selector`: the selector applied to `node` and to every container below it, pre-order.
-fn scan<'v>(
-    selector: &Selector,
-    rest: &[Step],
-    node: &'v Value,
-    root: &'v Value,
-    out: &mut Vec<Cow<'v, Value>>,
-) {
+fn scan<'v>(selector: &Selector, rest: &[Step], node: &'v Value, root: &'v Value, out: &mut Vec<Cow<'v, Value>>) {
     let children: Box<dyn Iterator<Item = &'v Value>> = match node {
         Value::Object(map) => Box::new(map.values()),
         Value::Array(items) => Box::new(items.iter()),
@@ -219,12 +175,7 @@ fn scan<'v>(
 }
 
 /// The indexes a slice selects, clamped to the array as Jayway and RFC 9535 both do.
-pub(crate) fn slice_indexes(
-    len: usize,
-    start: Option<i64>,
-    end: Option<i64>,
-    step: Option<i64>,
-) -> Vec<usize> {
+pub(crate) fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>, step: Option<i64>) -> Vec<usize> {
     let Ok(n) = i64::try_from(len) else {
         return Vec::new();
     };

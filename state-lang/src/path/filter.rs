@@ -201,9 +201,7 @@ fn parse_regex(cur: &mut Cursor) -> Result<Operand, String> {
         true => format!("^(?:{pattern})$"),
         false => format!("(?{flags})^(?:{pattern})$"),
     };
-    regex::Regex::new(&full)
-        .map(Operand::Regex)
-        .map_err(|e| format!("invalid regular expression /{pattern}/: {e}"))
+    regex::Regex::new(&full).map(Operand::Regex).map_err(|e| format!("invalid regular expression /{pattern}/: {e}"))
 }
 
 /// A literal: a quoted string, a number, `true`/`false`/`null`, or a list / object of them.
@@ -222,11 +220,7 @@ fn parse_literal_inner(cur: &mut Cursor) -> Result<Value, String> {
         Some('{') => parse_object(cur),
         Some(c) if c == '-' || c.is_ascii_digit() => parse_number(cur),
         _ => {
-            for (word, value) in [
-                ("true", Value::Bool(true)),
-                ("false", Value::Bool(false)),
-                ("null", Value::Null),
-            ] {
+            for (word, value) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)] {
                 if cur.eat_str(word) {
                     return Ok(value);
                 }
@@ -330,9 +324,7 @@ fn resolve<'v>(operand: &'v Operand, node: &'v Value, root: &'v Value) -> Option
     if is_definite(steps) {
         found.into_iter().next()
     } else {
-        Some(Cow::Owned(Value::Array(
-            found.into_iter().map(Cow::into_owned).collect(),
-        )))
+        Some(Cow::Owned(Value::Array(found.into_iter().map(Cow::into_owned).collect())))
     }
 }
 
@@ -361,12 +353,8 @@ fn compare(left: &Operand, op: CmpOp, right: &Operand, node: &Value, root: &Valu
         CmpOp::Le => order(l, r).is_some_and(|o| o.is_le()),
         CmpOp::Gt => order(l, r).is_some_and(|o| o.is_gt()),
         CmpOp::Ge => order(l, r).is_some_and(|o| o.is_ge()),
-        CmpOp::In => r
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| loose_eq(l, x))),
-        CmpOp::Nin => !r
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| loose_eq(l, x))),
+        CmpOp::In => r.as_array().is_some_and(|a| a.iter().any(|x| loose_eq(l, x))),
+        CmpOp::Nin => !r.as_array().is_some_and(|a| a.iter().any(|x| loose_eq(l, x))),
         CmpOp::SubsetOf => set_test(l, r, |ls, rs| ls.iter().all(|x| contains(rs, x))),
         CmpOp::AnyOf => set_test(l, r, |ls, rs| ls.iter().any(|x| contains(rs, x))),
         CmpOp::NoneOf => set_test(l, r, |ls, rs| !ls.iter().any(|x| contains(rs, x))),

@@ -99,11 +99,7 @@ fn random_and_mutated_paths_never_panic() {
     let mut vars = Variables::new();
     vars.set("v".into(), json!({"a": ["x", {"a": 1}]}));
     let entropy = SeededEntropy::new(3);
-    let env = Env {
-        context: &context,
-        vars: &vars,
-        entropy: &entropy,
-    };
+    let env = Env { context: &context, vars: &vars, entropy: &entropy };
     let doc = json!({"a": [1, {"a": 2, "b": [null, "x"]}], "b": {"a": {"a": 3}}, "0": true});
     let seeds = [
         "$.a[1].b[-1]",

@@ -73,8 +73,7 @@ impl MissingPathStyle {
 impl ReferencePath {
     /// Parses a path. The error says why the text is not a JSONPath AWS accepts.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let parsed = parser::parse(text)
-            .map_err(|why| format!("'{text}' is not a valid JSONPath: {why}"))?;
+        let parsed = parser::parse(text).map_err(|why| format!("'{text}' is not a valid JSONPath: {why}"))?;
         Ok(ReferencePath {
             text: text.to_string(),
             definite: ast::is_definite(&parsed.steps),
@@ -115,9 +114,7 @@ impl ReferencePath {
     /// Indefinite paths yield an array of their matches and never fail.
     pub fn find<'v>(&self, input: &'v Value, env: &Env<'v>) -> Result<Cow<'v, Value>, PathError> {
         if let Some(prefix) = &self.misplaced_names {
-            return Err(PathError::MultiPropertyNotLeaf {
-                path: prefix.clone(),
-            });
+            return Err(PathError::MultiPropertyNotLeaf { path: prefix.clone() });
         }
         let doc = self.document(input, env)?;
         if self.definite {
@@ -125,9 +122,7 @@ impl ReferencePath {
         }
         let mut found = Vec::new();
         eval::collect(&self.steps, doc, doc, &mut found);
-        Ok(Cow::Owned(Value::Array(
-            found.into_iter().map(Cow::into_owned).collect(),
-        )))
+        Ok(Cow::Owned(Value::Array(found.into_iter().map(Cow::into_owned).collect())))
     }
 
     /// Selects from `input` (or `$$` / a variable, by the path's root). `field` names the ASL
@@ -135,8 +130,7 @@ impl ReferencePath {
     /// wording (see [`MissingPathStyle::for_field`]).
     pub fn select(&self, input: &Value, env: &Env, field: &str) -> Result<Value, Failure> {
         let style = MissingPathStyle::for_field(field);
-        if style == MissingPathStyle::NotFoundInInput && self.root == Root::Input && input.is_null()
-        {
+        if style == MissingPathStyle::NotFoundInInput && self.root == Root::Input && input.is_null() {
             return Err(Failure::states(
                 StatesError::Runtime,
                 "Unable to apply Path transformation to null or empty input.",
@@ -153,10 +147,7 @@ impl ReferencePath {
 
     /// `Invalid path '$.x' : No results for path: $['x']`.
     pub fn invalid_path(&self, error: &PathError) -> Failure {
-        Failure::states(
-            StatesError::Runtime,
-            format!("Invalid path '{}' : {error}", self.text),
-        )
+        Failure::states(StatesError::Runtime, format!("Invalid path '{}' : {error}", self.text))
     }
 
     /// `The JSONPath '$.x' specified for the field 'x.$' could not be found in the input '{…}'`;
@@ -178,10 +169,9 @@ impl ReferencePath {
         match &self.root {
             Root::Input => Ok(input),
             Root::Context => Ok(env.context),
-            Root::Variable(name) => env
-                .vars
-                .get(name)
-                .ok_or_else(|| PathError::UndefinedVariable { name: name.clone() }),
+            Root::Variable(name) => {
+                env.vars.get(name).ok_or_else(|| PathError::UndefinedVariable { name: name.clone() })
+            }
         }
     }
 

@@ -20,11 +20,7 @@ const MAX_STEPS: usize = 512;
 
 impl Cursor {
     pub(crate) fn new(text: &str) -> Self {
-        Cursor {
-            chars: text.chars().collect(),
-            pos: 0,
-            depth: 0,
-        }
+        Cursor { chars: text.chars().collect(), pos: 0, depth: 0 }
     }
 
     pub(crate) fn peek(&self) -> Option<char> {
@@ -52,10 +48,7 @@ impl Cursor {
 
     pub(crate) fn eat_str(&mut self, s: &str) -> bool {
         let n = s.chars().count();
-        let matches = s
-            .chars()
-            .enumerate()
-            .all(|(i, c)| self.peek_at(i) == Some(c));
+        let matches = s.chars().enumerate().all(|(i, c)| self.peek_at(i) == Some(c));
         if matches {
             self.pos += n;
         }
@@ -76,9 +69,7 @@ impl Cursor {
     pub(crate) fn descend(&mut self) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(format!(
-                "filters and groups nest deeper than {MAX_DEPTH} levels"
-            ));
+            return Err(format!("filters and groups nest deeper than {MAX_DEPTH} levels"));
         }
         Ok(())
     }
@@ -102,10 +93,7 @@ impl Cursor {
     /// "expected X at position N" (or "at the end").
     pub(crate) fn unexpected(&self, expected: &str) -> String {
         match self.peek() {
-            Some(c) => format!(
-                "expected {expected} but found '{c}' at position {}",
-                self.pos
-            ),
+            Some(c) => format!("expected {expected} but found '{c}' at position {}", self.pos),
             None => format!("expected {expected} but the path ends"),
         }
     }
@@ -155,14 +143,9 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
         return Err(cur.unexpected("'.' or '['"));
     }
     let last_is_names = matches!(steps.last(), Some(Step::Child(Selector::Names(_))));
-    let misplaced_names = names_end
-        .filter(|end| !(last_is_names && *end == cur.pos()))
-        .map(|end| trimmed.chars().take(end).collect());
-    Ok(Parsed {
-        root,
-        steps,
-        misplaced_names,
-    })
+    let misplaced_names =
+        names_end.filter(|end| !(last_is_names && *end == cur.pos())).map(|end| trimmed.chars().take(end).collect());
+    Ok(Parsed { root, steps, misplaced_names })
 }
 
 fn read_variable_name(cur: &mut Cursor) -> Result<String, String> {
@@ -228,9 +211,7 @@ fn parse_after_dot(cur: &mut Cursor, ctx: StepContext) -> Result<Selector, Strin
 fn ends_name(c: char, ctx: StepContext) -> bool {
     match ctx {
         StepContext::Path => c == '.' || c == '[' || c == '(',
-        StepContext::Filter => {
-            c == '.' || c == '[' || c == '(' || c.is_whitespace() || "=<>!)&|,~".contains(c)
-        }
+        StepContext::Filter => c == '.' || c == '[' || c == '(' || c.is_whitespace() || "=<>!)&|,~".contains(c),
     }
 }
 
@@ -368,24 +349,15 @@ fn parse_indexes(cur: &mut Cursor) -> Result<Selector, String> {
         let part = |i: usize| -> Result<Option<i64>, String> {
             match parts.get(i).map(|s| s.trim()) {
                 None | Some("") => Ok(None),
-                Some(s) => s
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| format!("invalid array slice '[{raw}]'")),
+                Some(s) => s.parse().map(Some).map_err(|_| format!("invalid array slice '[{raw}]'")),
             }
         };
-        return Ok(Selector::Slice {
-            start: part(0)?,
-            end: part(1)?,
-            step: part(2)?,
-        });
+        return Ok(Selector::Slice { start: part(0)?, end: part(1)?, step: part(2)? });
     }
     let mut indexes = Vec::new();
     for item in raw.split(',') {
         let item = item.trim();
-        let index = item
-            .parse::<i64>()
-            .map_err(|_| format!("invalid array index '[{raw}]'"))?;
+        let index = item.parse::<i64>().map_err(|_| format!("invalid array index '[{raw}]'"))?;
         indexes.push(index);
     }
     Ok(match indexes.len() {

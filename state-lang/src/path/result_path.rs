@@ -26,12 +26,8 @@ impl ResultPath {
                  input ('$'), not on the context object or a variable"
             ));
         }
-        let writable = path.steps().iter().all(|s| {
-            matches!(
-                s,
-                Step::Child(Selector::Name(_)) | Step::Child(Selector::Index(_))
-            )
-        });
+        let writable =
+            path.steps().iter().all(|s| matches!(s, Step::Child(Selector::Name(_)) | Step::Child(Selector::Index(_))));
         if !writable {
             return Err(format!(
                 "'{text}' is not a valid ResultPath: a reference path may only use names and \
@@ -54,11 +50,7 @@ impl ResultPath {
         if write(&mut input, path.steps(), result).is_err() {
             return Err(Failure::states(
                 StatesError::ResultPathMatchFailure,
-                format!(
-                    "Unable to apply ResultPath '{}' to input '{}'",
-                    path.as_str(),
-                    compact_json(&input)
-                ),
+                format!("Unable to apply ResultPath '{}' to input '{}'", path.as_str(), compact_json(&input)),
             ));
         }
         Ok(input)
@@ -130,18 +122,13 @@ mod tests {
     use super::*;
 
     fn apply(path: &str, input: Value, result: Value) -> Result<Value, Failure> {
-        ResultPath::parse(path)
-            .map_err(|e| Failure::new("parse", e))?
-            .apply(input, result)
+        ResultPath::parse(path).map_err(|e| Failure::new("parse", e))?.apply(input, result)
     }
 
     #[test]
     fn root_replaces_and_discard_keeps_the_input() {
         assert_eq!(apply("$", json!({"a": 1}), json!(2)), Ok(json!(2)));
-        assert_eq!(
-            ResultPath::Discard.apply(json!({"a": 1}), json!(2)),
-            Ok(json!({"a": 1}))
-        );
+        assert_eq!(ResultPath::Discard.apply(json!({"a": 1}), json!(2)), Ok(json!({"a": 1})));
     }
 
     #[test]
@@ -154,72 +141,35 @@ mod tests {
 
     #[test]
     fn creates_missing_intermediate_objects() {
-        let out = apply(
-            "$.detail.shipped_output.x",
-            json!({"detail": {"a": 1}}),
-            json!(5),
-        );
-        assert_eq!(
-            out,
-            Ok(json!({"detail": {"a": 1, "shipped_output": {"x": 5}}}))
-        );
-        assert_eq!(
-            apply("$.a.b", json!({}), json!(null)),
-            Ok(json!({"a": {"b": null}}))
-        );
+        let out = apply("$.detail.shipped_output.x", json!({"detail": {"a": 1}}), json!(5));
+        assert_eq!(out, Ok(json!({"detail": {"a": 1, "shipped_output": {"x": 5}}})));
+        assert_eq!(apply("$.a.b", json!({}), json!(null)), Ok(json!({"a": {"b": null}})));
     }
 
     #[test]
     fn writes_into_existing_array_slots() {
-        assert_eq!(
-            apply("$.arr[1]", json!({"arr": [1, 2]}), json!(9)),
-            Ok(json!({"arr": [1, 9]}))
-        );
-        assert_eq!(
-            apply("$.arr[-1].k", json!({"arr": [{}, {}]}), json!(9)),
-            Ok(json!({"arr": [{}, {"k": 9}]}))
-        );
-        assert_eq!(
-            apply("$['odd key']", json!({}), json!(1)),
-            Ok(json!({"odd key": 1}))
-        );
+        assert_eq!(apply("$.arr[1]", json!({"arr": [1, 2]}), json!(9)), Ok(json!({"arr": [1, 9]})));
+        assert_eq!(apply("$.arr[-1].k", json!({"arr": [{}, {}]}), json!(9)), Ok(json!({"arr": [{}, {"k": 9}]})));
+        assert_eq!(apply("$['odd key']", json!({}), json!(1)), Ok(json!({"odd key": 1})));
     }
 
     #[test]
     fn writing_through_a_non_object_fails_and_names_the_input() {
         let err = apply("$.a.b", json!({"a": "text"}), json!(1)).unwrap_err();
         assert_eq!(err.error, "States.ResultPathMatchFailure");
-        assert_eq!(
-            err.cause.as_deref(),
-            Some(r#"Unable to apply ResultPath '$.a.b' to input '{"a":"text"}'"#)
-        );
+        assert_eq!(err.cause.as_deref(), Some(r#"Unable to apply ResultPath '$.a.b' to input '{"a":"text"}'"#));
         let err = apply("$.x", json!([1, 2]), json!(1)).unwrap_err();
-        assert_eq!(
-            err.cause.as_deref(),
-            Some("Unable to apply ResultPath '$.x' to input '[1,2]'")
-        );
+        assert_eq!(err.cause.as_deref(), Some("Unable to apply ResultPath '$.x' to input '[1,2]'"));
         assert!(apply("$.arr[5]", json!({"arr": [1]}), json!(1)).is_err());
         assert!(apply("$.n.x", json!({"n": null}), json!(1)).is_err());
     }
 
     #[test]
     fn rejects_paths_that_are_not_writable_reference_paths() {
-        for bad in [
-            "$$.Execution",
-            "$var.x",
-            "$.a[*]",
-            "$..a",
-            "$.a[1:2]",
-            "$.a[?(@.b)]",
-            "a",
-            "",
-        ] {
+        for bad in ["$$.Execution", "$var.x", "$.a[*]", "$..a", "$.a[1:2]", "$.a[?(@.b)]", "a", ""] {
             assert!(ResultPath::parse(bad).is_err(), "{bad} should be rejected");
         }
         let err = ResultPath::parse("$.items[*]").unwrap_err();
-        assert!(
-            err.contains("'$.items[*]' is not a valid ResultPath"),
-            "{err}"
-        );
+        assert!(err.contains("'$.items[*]' is not a valid ResultPath"), "{err}");
     }
 }

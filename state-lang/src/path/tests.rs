@@ -18,10 +18,7 @@ impl World {
     fn new() -> Self {
         let mut vars = Variables::new();
         vars.set("answer".into(), json!(42));
-        vars.set(
-            "obj".into(),
-            json!({"list": [1, 2, 3], "in": {"deep": "yes"}}),
-        );
+        vars.set("obj".into(), json!({"list": [1, 2, 3], "in": {"deep": "yes"}}));
         World {
             context: json!({
                 "Execution": {"Id": "arn:exec", "Input": {"int-literal": 0}, "Name": "run"},
@@ -33,11 +30,7 @@ impl World {
     }
 
     fn env(&self) -> Env<'_> {
-        Env {
-            context: &self.context,
-            vars: &self.vars,
-            entropy: &self.entropy,
-        }
+        Env { context: &self.context, vars: &self.vars, entropy: &self.entropy }
     }
 }
 
@@ -51,9 +44,7 @@ fn path(text: &str) -> ReferencePath {
 /// Selects with the `InputPath` wording of errors.
 fn select(text: &str, input: Value) -> Result<Value, String> {
     let w = World::new();
-    path(text)
-        .select(&input, &w.env(), "InputPath")
-        .map_err(|f| f.cause.unwrap_or_default())
+    path(text).select(&input, &w.env(), "InputPath").map_err(|f| f.cause.unwrap_or_default())
 }
 
 fn ok(text: &str, input: Value) -> Value {
@@ -144,10 +135,7 @@ fn array_index_and_negative_index() {
     assert_eq!(ok("$.items[2]", input.clone()), json!({"item_key": 2}));
     assert_eq!(ok("$.items[-1].item_key", input.clone()), json!(2));
     assert_eq!(ok("$[0]", json!(["x", "y"])), json!("x"));
-    assert_eq!(
-        err("$.items[10]", input),
-        "Invalid path '$.items[10]' : No results for path: $['items'][10]"
-    );
+    assert_eq!(err("$.items[10]", input), "Invalid path '$.items[10]' : No results for path: $['items'][10]");
 }
 
 #[test]
@@ -173,10 +161,7 @@ fn wildcards_select_values_of_objects_and_arrays() {
     assert_eq!(ok("$[*]", input.clone()), json!([1, [2, 3], {"d": 4}]));
     assert_eq!(ok("$.b[*]", input.clone()), json!([2, 3]));
     assert_eq!(ok("$.*.d", input), json!([4]));
-    assert_eq!(
-        ok("$.items[*].v", json!({"items": [{"v": 1}, {}, {"v": 3}]})),
-        json!([1, 3])
-    );
+    assert_eq!(ok("$.items[*].v", json!({"items": [{"v": 1}, {}, {"v": 3}]})), json!([1, 3]));
 }
 
 #[test]
@@ -200,10 +185,7 @@ fn unions_of_indexes_and_names() {
     assert_eq!(ok("$.n[0,2]", input.clone()), json!([10, 12]));
     assert_eq!(ok("$.n[2, 0, 9]", input.clone()), json!([12, 10]));
     // A multi-name leaf is definite: one object with the names found.
-    assert_eq!(
-        ok("$['a','c','zz']", input.clone()),
-        json!({"a": 1, "c": 3})
-    );
+    assert_eq!(ok("$['a','c','zz']", input.clone()), json!({"a": 1, "c": 3}));
     // Jayway refuses names before further steps, quoting the path up to them.
     assert_eq!(
         err("$['a', 'b'].v", input.clone()),
@@ -215,131 +197,56 @@ fn unions_of_indexes_and_names() {
 
 #[test]
 fn deep_scan_finds_every_level_in_document_order() {
-    assert_eq!(
-        ok("$..author", store()),
-        json!(["Rees", "Waugh", "Melville", "Tolkien"])
-    );
-    assert_eq!(
-        ok("$.store..price", store()),
-        json!([8.95, 12.99, 8.99, 22.99, 19.95])
-    );
+    assert_eq!(ok("$..author", store()), json!(["Rees", "Waugh", "Melville", "Tolkien"]));
+    assert_eq!(ok("$.store..price", store()), json!([8.95, 12.99, 8.99, 22.99, 19.95]));
     assert_eq!(ok("$..book[2].title", store()), json!(["Moby Dick"]));
     assert_eq!(ok("$..[0].author", store()), json!(["Rees"]));
-    assert_eq!(
-        ok("$..*", json!({"a": {"b": 1}, "c": [2]})),
-        json!([{"b": 1}, [2], 1, 2])
-    );
-    assert_eq!(
-        ok("$..['b','x']", json!({"a": {"b": 1}})),
-        json!([{}, {"b": 1}])
-    );
+    assert_eq!(ok("$..*", json!({"a": {"b": 1}, "c": [2]})), json!([{"b": 1}, [2], 1, 2]));
+    assert_eq!(ok("$..['b','x']", json!({"a": {"b": 1}})), json!([{}, {"b": 1}]));
     assert_eq!(ok("$..nothing", store()), json!([]));
 }
 
 #[test]
 fn filters_compare_numbers_strings_and_existence() {
     let titles = |p: &str| ok(&format!("{p}.title"), store());
-    assert_eq!(
-        titles("$.store.book[?(@.price < 10)]"),
-        json!(["Sayings", "Moby Dick"])
-    );
-    assert_eq!(
-        titles("$.store.book[?(@.price<=8.99)]"),
-        json!(["Sayings", "Moby Dick"])
-    );
+    assert_eq!(titles("$.store.book[?(@.price < 10)]"), json!(["Sayings", "Moby Dick"]));
+    assert_eq!(titles("$.store.book[?(@.price<=8.99)]"), json!(["Sayings", "Moby Dick"]));
     assert_eq!(titles("$.store.book[?(@.price > 20)]"), json!(["Rings"]));
-    assert_eq!(
-        titles("$.store.book[?(@.category == 'reference')]"),
-        json!(["Sayings"])
-    );
-    assert_eq!(
-        titles("$.store.book[?(@.category != \"fiction\")]"),
-        json!(["Sayings"])
-    );
-    assert_eq!(
-        titles("$.store.book[?(@.isbn)]"),
-        json!(["Moby Dick", "Rings"])
-    );
-    assert_eq!(
-        titles("$.store.book[?(!@.isbn)]"),
-        json!(["Sayings", "Sword"])
-    );
-    assert_eq!(
-        titles("$.store.book[?(@.isbn && @.price < 10 || @.author == 'Waugh')]"),
-        json!(["Sword", "Moby Dick"])
-    );
+    assert_eq!(titles("$.store.book[?(@.category == 'reference')]"), json!(["Sayings"]));
+    assert_eq!(titles("$.store.book[?(@.category != \"fiction\")]"), json!(["Sayings"]));
+    assert_eq!(titles("$.store.book[?(@.isbn)]"), json!(["Moby Dick", "Rings"]));
+    assert_eq!(titles("$.store.book[?(!@.isbn)]"), json!(["Sayings", "Sword"]));
+    assert_eq!(titles("$.store.book[?(@.isbn && @.price < 10 || @.author == 'Waugh')]"), json!(["Sword", "Moby Dick"]));
     assert_eq!(
         titles("$.store.book[?(@.category == 'fiction' && (@.price < 10 || @.price > 20))]"),
         json!(["Moby Dick", "Rings"])
     );
-    assert_eq!(
-        titles("$.store.book[?(@.price < $.limit)]"),
-        json!(["Sayings", "Moby Dick"])
-    );
-    assert_eq!(
-        titles("$..book[?(@.author =~ /.*el.*/)]"),
-        json!(["Moby Dick"])
-    );
-    assert_eq!(
-        titles("$..book[?(@.author =~ /REES/i)]"),
-        json!(["Sayings"])
-    );
+    assert_eq!(titles("$.store.book[?(@.price < $.limit)]"), json!(["Sayings", "Moby Dick"]));
+    assert_eq!(titles("$..book[?(@.author =~ /.*el.*/)]"), json!(["Moby Dick"]));
+    assert_eq!(titles("$..book[?(@.author =~ /REES/i)]"), json!(["Sayings"]));
     assert_eq!(titles("$..book[?(@.author =~ /Re/)]"), json!([]));
-    assert_eq!(
-        titles("$..book[?(@.author in ['Rees', 'Tolkien'])]"),
-        json!(["Sayings", "Rings"])
-    );
-    assert_eq!(
-        titles("$..book[?(@.author nin ['Rees', 'Tolkien'])]"),
-        json!(["Sword", "Moby Dick"])
-    );
+    assert_eq!(titles("$..book[?(@.author in ['Rees', 'Tolkien'])]"), json!(["Sayings", "Rings"]));
+    assert_eq!(titles("$..book[?(@.author nin ['Rees', 'Tolkien'])]"), json!(["Sword", "Moby Dick"]));
     assert_eq!(titles("$..book[?@.price > 20]"), json!(["Rings"]));
 }
 
 #[test]
 fn filter_edge_cases_follow_jayway() {
     let input = json!({"xs": [{"a": 1}, {"a": "1"}, {"a": null}, {"b": 2}, {"a": [1, 2]}, 5]});
-    assert_eq!(
-        ok("$.xs[?(@.a == 1)]", input.clone()),
-        json!([{"a": 1}, {"a": "1"}])
-    );
+    assert_eq!(ok("$.xs[?(@.a == 1)]", input.clone()), json!([{"a": 1}, {"a": "1"}]));
     assert_eq!(ok("$.xs[?(@.a === 1)]", input.clone()), json!([{"a": 1}]));
-    assert_eq!(
-        ok("$.xs[?(@.a == null)]", input.clone()),
-        json!([{"a": null}])
-    );
-    assert_eq!(
-        ok("$.xs[?(@.a)]", input.clone()).as_array().map(Vec::len),
-        Some(4)
-    );
-    assert_eq!(
-        ok("$.xs[?(@.a size 2)]", input.clone()),
-        json!([{"a": [1, 2]}])
-    );
-    assert_eq!(
-        ok("$.xs[?(@.a empty false)]", input.clone()),
-        json!([{"a": "1"}, {"a": [1, 2]}])
-    );
-    assert_eq!(
-        ok("$.xs[?(@.a subsetof [1, 2, 3])]", input.clone()),
-        json!([{"a": [1, 2]}])
-    );
-    assert_eq!(
-        ok("$.xs[?(@.a anyof [2])]", input.clone()),
-        json!([{"a": [1, 2]}])
-    );
+    assert_eq!(ok("$.xs[?(@.a == null)]", input.clone()), json!([{"a": null}]));
+    assert_eq!(ok("$.xs[?(@.a)]", input.clone()).as_array().map(Vec::len), Some(4));
+    assert_eq!(ok("$.xs[?(@.a size 2)]", input.clone()), json!([{"a": [1, 2]}]));
+    assert_eq!(ok("$.xs[?(@.a empty false)]", input.clone()), json!([{"a": "1"}, {"a": [1, 2]}]));
+    assert_eq!(ok("$.xs[?(@.a subsetof [1, 2, 3])]", input.clone()), json!([{"a": [1, 2]}]));
+    assert_eq!(ok("$.xs[?(@.a anyof [2])]", input.clone()), json!([{"a": [1, 2]}]));
     assert_eq!(ok("$.xs[?(@ == 5)]", input.clone()), json!([5]));
-    assert_eq!(
-        ok("$.xs[?(@.b != 2)].a", input.clone()),
-        json!([1, "1", null, [1, 2]])
-    );
+    assert_eq!(ok("$.xs[?(@.b != 2)].a", input.clone()), json!([1, "1", null, [1, 2]]));
     assert_eq!(ok("$.xs[?(@.a < 'z')]", input.clone()), json!([{"a": "1"}]));
     assert_eq!(ok("$.xs[?(true)]", json!({"xs": [1]})), json!([1]));
     // A filter on an object tests the object itself.
-    assert_eq!(
-        ok("$.o[?(@.k == 1)]", json!({"o": {"k": 1}})),
-        json!([{"k": 1}])
-    );
+    assert_eq!(ok("$.o[?(@.k == 1)]", json!({"o": {"k": 1}})), json!([{"k": 1}]));
 }
 
 #[test]
@@ -353,14 +260,8 @@ fn missing_leaf_is_no_results_and_missing_step_is_missing_property() {
         err("$.no.such.result.path", json!({})),
         "Invalid path '$.no.such.result.path' : Missing property in path $['no']"
     );
-    assert_eq!(
-        err("$.a.b.c", json!({"a": {"x": 1}})),
-        "Invalid path '$.a.b.c' : Missing property in path $['a']['b']"
-    );
-    assert_eq!(
-        err("$.a[0].b", json!({"a": [{}]})),
-        "Invalid path '$.a[0].b' : No results for path: $['a'][0]['b']"
-    );
+    assert_eq!(err("$.a.b.c", json!({"a": {"x": 1}})), "Invalid path '$.a.b.c' : Missing property in path $['a']['b']");
+    assert_eq!(err("$.a[0].b", json!({"a": [{}]})), "Invalid path '$.a[0].b' : No results for path: $['a'][0]['b']");
     assert_eq!(
         err("$.a.length()", json!({"a": [1]})),
         "Invalid path '$.a.length()' : No results for path: $['a'].length()"
@@ -377,10 +278,7 @@ fn stepping_through_scalars_and_nulls_is_reported_as_jayway_does() {
     );
     assert!(err("$.a.b", json!({"a": null})).contains("but found 'null'"));
     assert!(err("$.a.b", json!({"a": [1]})).contains("but found 'net.minidev.json.JSONArray'"));
-    assert_eq!(
-        err("$.a[0]", json!({"a": null})),
-        "Invalid path '$.a[0]' : The path $['a'] is null"
-    );
+    assert_eq!(err("$.a[0]", json!({"a": null})), "Invalid path '$.a[0]' : The path $['a'] is null");
     assert_eq!(
         err("$.a[0].b", json!({"a": {"k": 1}})),
         "Invalid path '$.a[0].b' : Filter: [0]['b'] can only be applied to arrays. Current \
@@ -394,14 +292,9 @@ fn stepping_through_scalars_and_nulls_is_reported_as_jayway_does() {
 
 #[test]
 fn undefined_variables_fail() {
-    assert_eq!(
-        err("$nope", json!({})),
-        "Invalid path '$nope' : The variable 'nope' is not defined"
-    );
+    assert_eq!(err("$nope", json!({})), "Invalid path '$nope' : The variable 'nope' is not defined");
     let w = World::new();
-    let f = path("$nope.x")
-        .select(&json!({"a": 1}), &w.env(), "v.$")
-        .unwrap_err();
+    let f = path("$nope.x").select(&json!({"a": 1}), &w.env(), "v.$").unwrap_err();
     assert_eq!(
         f.cause.as_deref(),
         Some("The JSONPath '$nope.x' specified for the field 'v.$' could not be found in the input '{\"a\":1}'")
@@ -428,61 +321,26 @@ fn template_fields_report_the_path_and_the_input_it_was_applied_to() {
         f.unwrap_err().cause.as_deref(),
         Some("The JSONPath '$.ErrorX' specified for the field 'ErrorPath' could not be found in the input '{\"Error\":\"error-value\"}'")
     );
-    let f = path("$.x")
-        .select(&json!({"b": 1, "a": [1.5, "é"]}), &w.env(), "x.$")
-        .unwrap_err();
-    assert!(f
-        .cause
-        .unwrap_or_default()
-        .ends_with("'{\"b\":1,\"a\":[1.5,\"é\"]}'"));
+    let f = path("$.x").select(&json!({"b": 1, "a": [1.5, "é"]}), &w.env(), "x.$").unwrap_err();
+    assert!(f.cause.unwrap_or_default().ends_with("'{\"b\":1,\"a\":[1.5,\"é\"]}'"));
 }
 
 #[test]
 fn template_paths_on_a_null_input_fail_as_aws_does() {
     let w = World::new();
-    let f = path("$")
-        .select(&Value::Null, &w.env(), "Input.$")
-        .unwrap_err();
-    assert_eq!(
-        f.cause.as_deref(),
-        Some("Unable to apply Path transformation to null or empty input.")
-    );
-    assert_eq!(
-        path("$").select(&Value::Null, &w.env(), "InputPath"),
-        Ok(Value::Null)
-    );
-    assert_eq!(
-        path("$$.Map.Item.Index").select(&Value::Null, &w.env(), "i.$"),
-        Ok(json!(2))
-    );
+    let f = path("$").select(&Value::Null, &w.env(), "Input.$").unwrap_err();
+    assert_eq!(f.cause.as_deref(), Some("Unable to apply Path transformation to null or empty input."));
+    assert_eq!(path("$").select(&Value::Null, &w.env(), "InputPath"), Ok(Value::Null));
+    assert_eq!(path("$$.Map.Item.Index").select(&Value::Null, &w.env(), "i.$"), Ok(json!(2)));
 }
 
 #[test]
 fn missing_path_style_depends_on_the_field() {
-    assert_eq!(
-        MissingPathStyle::for_field("value.$"),
-        MissingPathStyle::NotFoundInInput
-    );
-    assert_eq!(
-        MissingPathStyle::for_field("ErrorPath"),
-        MissingPathStyle::NotFoundInInput
-    );
-    assert_eq!(
-        MissingPathStyle::for_field("CausePath"),
-        MissingPathStyle::NotFoundInInput
-    );
-    for f in [
-        "InputPath",
-        "OutputPath",
-        "ItemsPath",
-        "TimeoutSecondsPath",
-        "HeartbeatSecondsPath",
-    ] {
-        assert_eq!(
-            MissingPathStyle::for_field(f),
-            MissingPathStyle::InvalidPath,
-            "{f}"
-        );
+    assert_eq!(MissingPathStyle::for_field("value.$"), MissingPathStyle::NotFoundInInput);
+    assert_eq!(MissingPathStyle::for_field("ErrorPath"), MissingPathStyle::NotFoundInInput);
+    assert_eq!(MissingPathStyle::for_field("CausePath"), MissingPathStyle::NotFoundInInput);
+    for f in ["InputPath", "OutputPath", "ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath"] {
+        assert_eq!(MissingPathStyle::for_field(f), MissingPathStyle::InvalidPath, "{f}");
     }
     let w = World::new();
     let f = path("$.NoSuchTimeoutSecondsPath").select(&json!({}), &w.env(), "TimeoutSecondsPath");
@@ -499,25 +357,10 @@ fn find_borrows_definite_results_and_reports_structured_errors() {
     let env = w.env();
     let found = path("$.a.b").find(&input, &env);
     assert!(matches!(found, Ok(Cow::Borrowed(v)) if *v == json!([1, 2])));
-    assert_eq!(
-        path("$.a.c").find(&input, &env),
-        Err(PathError::NoResults {
-            path: "$['a']['c']".into()
-        })
-    );
-    assert_eq!(
-        path("$.x.c").find(&input, &env),
-        Err(PathError::MissingProperty {
-            path: "$['x']".into()
-        })
-    );
-    let f = path("$.x.c").invalid_path(&PathError::MissingProperty {
-        path: "$['x']".into(),
-    });
-    assert_eq!(
-        f.cause.as_deref(),
-        Some("Invalid path '$.x.c' : Missing property in path $['x']")
-    );
+    assert_eq!(path("$.a.c").find(&input, &env), Err(PathError::NoResults { path: "$['a']['c']".into() }));
+    assert_eq!(path("$.x.c").find(&input, &env), Err(PathError::MissingProperty { path: "$['x']".into() }));
+    let f = path("$.x.c").invalid_path(&PathError::MissingProperty { path: "$['x']".into() });
+    assert_eq!(f.cause.as_deref(), Some("Invalid path '$.x.c' : Missing property in path $['x']"));
 }
 
 #[test]
@@ -544,11 +387,7 @@ fn malformed_paths_are_rejected_with_a_reason() {
         "$a-b",
     ] {
         let e = ReferencePath::parse(bad).err();
-        assert!(
-            e.as_deref()
-                .is_some_and(|e| e.contains("is not a valid JSONPath")),
-            "{bad}: {e:?}"
-        );
+        assert!(e.as_deref().is_some_and(|e| e.contains("is not a valid JSONPath")), "{bad}: {e:?}");
     }
     let deep_filter = format!("$[?({}@.a{})]", "(".repeat(10_000), ")".repeat(10_000));
     let negations = format!("$[?({}@.a)]", "!".repeat(10_000));

@@ -2,9 +2,7 @@
 //! workflow variable names in `Assign`, and Map `Label`s.
 
 use crate::parse::fields::Ctx;
-use crate::validate::codes::{
-    DUPLICATE_LABEL_NAME, DUPLICATE_STATE_NAME, INVALID_LABEL_NAME, INVALID_STATE_NAME,
-};
+use crate::validate::codes::{DUPLICATE_LABEL_NAME, DUPLICATE_STATE_NAME, INVALID_LABEL_NAME, INVALID_STATE_NAME};
 
 /// The longest state name AWS accepts, in characters.
 pub(crate) const MAX_STATE_NAME: usize = 80;
@@ -25,11 +23,7 @@ pub(crate) fn state_name(ctx: &mut Ctx, name: &str, ptr: &str) {
         );
     }
     if ctx.state_names.contains_key(name) {
-        ctx.error(
-            DUPLICATE_STATE_NAME,
-            ptr,
-            format!("Duplicate State name: {name}"),
-        );
+        ctx.error(DUPLICATE_STATE_NAME, ptr, format!("Duplicate State name: {name}"));
     } else {
         ctx.state_names.insert(name.to_string(), ptr.to_string());
     }
@@ -43,9 +37,7 @@ pub(crate) fn variable_name_problem(name: &str) -> Option<String> {
         return Some("Variable name must not be empty".to_string());
     }
     if len > MAX_VARIABLE_NAME {
-        return Some(format!(
-            "Variable name '{name}' is longer than {MAX_VARIABLE_NAME} characters"
-        ));
+        return Some(format!("Variable name '{name}' is longer than {MAX_VARIABLE_NAME} characters"));
     }
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_');
@@ -62,24 +54,12 @@ pub(crate) fn variable_name_problem(name: &str) -> Option<String> {
 pub(crate) fn label(ctx: &mut Ctx, label: &str, ptr: &str) {
     let len = label.chars().count();
     if len == 0 || len > MAX_LABEL {
-        ctx.error(
-            INVALID_LABEL_NAME,
-            ptr,
-            format!("Label must be between 1 and {MAX_LABEL} characters long"),
-        );
+        ctx.error(INVALID_LABEL_NAME, ptr, format!("Label must be between 1 and {MAX_LABEL} characters long"));
     } else if let Some(c) = label.chars().find(|c| forbidden_in_label(*c)) {
-        ctx.error(
-            INVALID_LABEL_NAME,
-            ptr,
-            format!("Label must not contain the character {c:?}"),
-        );
+        ctx.error(INVALID_LABEL_NAME, ptr, format!("Label must not contain the character {c:?}"));
     }
     if ctx.labels.contains_key(label) {
-        ctx.error(
-            DUPLICATE_LABEL_NAME,
-            ptr,
-            format!("Duplicate Label: {label}"),
-        );
+        ctx.error(DUPLICATE_LABEL_NAME, ptr, format!("Duplicate Label: {label}"));
     } else {
         ctx.labels.insert(label.to_string(), ptr.to_string());
     }
@@ -112,17 +92,10 @@ mod tests {
         state_name(&mut ctx, "A", "/States/A");
         state_name(&mut ctx, "A", "/States/P/Branches/0/States/A");
         state_name(&mut ctx, &"n".repeat(81), "/States/long");
-        let got: Vec<_> = ctx
-            .diags
-            .iter()
-            .map(|d| (d.code.as_str(), d.location.as_str()))
-            .collect();
+        let got: Vec<_> = ctx.diags.iter().map(|d| (d.code.as_str(), d.location.as_str())).collect();
         assert_eq!(
             got,
-            vec![
-                (DUPLICATE_STATE_NAME, "/States/P/Branches/0/States/A"),
-                (INVALID_STATE_NAME, "/States/long")
-            ]
+            vec![(DUPLICATE_STATE_NAME, "/States/P/Branches/0/States/A"), (INVALID_STATE_NAME, "/States/long")]
         );
     }
 
@@ -133,18 +106,7 @@ mod tests {
         label(&mut ctx, "ok-label_1", "/b");
         label(&mut ctx, "bad label", "/c");
         label(&mut ctx, &"l".repeat(41), "/d");
-        let got: Vec<_> = ctx
-            .diags
-            .iter()
-            .map(|d| (d.code.as_str(), d.location.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (DUPLICATE_LABEL_NAME, "/b"),
-                (INVALID_LABEL_NAME, "/c"),
-                (INVALID_LABEL_NAME, "/d")
-            ]
-        );
+        let got: Vec<_> = ctx.diags.iter().map(|d| (d.code.as_str(), d.location.as_str())).collect();
+        assert_eq!(got, vec![(DUPLICATE_LABEL_NAME, "/b"), (INVALID_LABEL_NAME, "/c"), (INVALID_LABEL_NAME, "/d")]);
     }
 }

@@ -25,11 +25,7 @@ pub(crate) struct ScopeLinks {
 
 impl ScopeLinks {
     pub fn new(ptr: &str, names: Vec<String>) -> Self {
-        let by_name = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
+        let by_name = names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         let n = names.len();
         ScopeLinks {
             ptr: ptr.to_string(),
@@ -48,13 +44,7 @@ impl ScopeLinks {
     /// Resolves `target` named at `ptr` by state `from` (or by `StartAt` when `from` is `None`),
     /// reporting it when the scope has no such state. Unresolved targets yield 0: the
     /// diagnostic keeps the model from being built.
-    pub fn resolve(
-        &mut self,
-        ctx: &mut Ctx,
-        from: Option<StateId>,
-        target: &str,
-        ptr: &str,
-    ) -> StateId {
+    pub fn resolve(&mut self, ctx: &mut Ctx, from: Option<StateId>, target: &str, ptr: &str) -> StateId {
         match self.by_name.get(target).copied() {
             Some(id) => {
                 match from {
@@ -64,11 +54,7 @@ impl ScopeLinks {
                 id
             }
             None => {
-                ctx.error(
-                    MISSING_TRANSITION_TARGET,
-                    ptr,
-                    format!("Missing 'Next' target: {target}"),
-                );
+                ctx.error(MISSING_TRANSITION_TARGET, ptr, format!("Missing 'Next' target: {target}"));
                 0
             }
         }
@@ -117,10 +103,7 @@ mod tests {
     }
 
     fn found(ctx: &Ctx) -> Vec<(&str, &str, &str)> {
-        ctx.diags
-            .iter()
-            .map(|d| (d.code.as_str(), d.location.as_str(), d.message.as_str()))
-            .collect()
+        ctx.diags.iter().map(|d| (d.code.as_str(), d.location.as_str(), d.message.as_str())).collect()
     }
 
     #[test]
@@ -132,14 +115,7 @@ mod tests {
         l.terminal[1] = true;
         l.terminal[2] = true;
         check(&mut ctx, &l, true);
-        assert_eq!(
-            found(&ctx),
-            vec![(
-                MISSING_TRANSITION_TARGET,
-                "/States/C",
-                "State \"C\" is not reachable."
-            )]
-        );
+        assert_eq!(found(&ctx), vec![(MISSING_TRANSITION_TARGET, "/States/C", "State \"C\" is not reachable.")]);
     }
 
     #[test]
@@ -152,16 +128,8 @@ mod tests {
         assert_eq!(
             found(&ctx),
             vec![
-                (
-                    MISSING_TRANSITION_TARGET,
-                    "/StartAt",
-                    "Missing 'Next' target: Nope"
-                ),
-                (
-                    MISSING_TRANSITION_TARGET,
-                    "/States/A",
-                    "State \"A\" is not reachable."
-                ),
+                (MISSING_TRANSITION_TARGET, "/StartAt", "Missing 'Next' target: Nope"),
+                (MISSING_TRANSITION_TARGET, "/States/A", "State \"A\" is not reachable."),
             ]
         );
     }
@@ -174,10 +142,7 @@ mod tests {
         l.resolve(&mut ctx, Some(0), "B", "/States/A/Next");
         l.resolve(&mut ctx, Some(1), "A", "/States/B/Next");
         check(&mut ctx, &l, true);
-        assert_eq!(
-            found(&ctx),
-            vec![(MISSING_END_STATE, "", "Workflow has no terminal state")]
-        );
+        assert_eq!(found(&ctx), vec![(MISSING_END_STATE, "", "Workflow has no terminal state")]);
         // A nested scope may loop forever: AWS accepts it.
         let mut ctx = Ctx::new();
         let mut l = links(&["A", "B"]);

@@ -35,17 +35,8 @@ pub(crate) fn allowed_fields(type_name: &str) -> &'static [&'static str] {
     }
 }
 
-const PASS_FIELDS: &[&str] = &[
-    "Next",
-    "End",
-    "InputPath",
-    "OutputPath",
-    "Parameters",
-    "ResultPath",
-    "Result",
-    "Assign",
-    "Output",
-];
+const PASS_FIELDS: &[&str] =
+    &["Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result", "Assign", "Output"];
 const TASK_FIELDS: &[&str] = &[
     "Next",
     "End",
@@ -66,14 +57,7 @@ const TASK_FIELDS: &[&str] = &[
     "Arguments",
     "Output",
 ];
-const CHOICE_FIELDS: &[&str] = &[
-    "Choices",
-    "Default",
-    "InputPath",
-    "OutputPath",
-    "Assign",
-    "Output",
-];
+const CHOICE_FIELDS: &[&str] = &["Choices", "Default", "InputPath", "OutputPath", "Assign", "Output"];
 const WAIT_FIELDS: &[&str] = &[
     "Next",
     "End",
@@ -219,10 +203,7 @@ pub(crate) fn error_equals(ctx: &mut Ctx, f: &Fields) -> (Vec<String>, bool) {
         return (Vec::new(), false);
     };
     if list.is_empty() {
-        ctx.schema(
-            ptr.clone(),
-            "The field 'ErrorEquals' must contain at least one error name",
-        );
+        ctx.schema(ptr.clone(), "The field 'ErrorEquals' must contain at least one error name");
     }
     let mut names = Vec::new();
     for (i, v) in list.iter().enumerate() {
@@ -262,18 +243,8 @@ mod tests {
         let mut ctx = Ctx::new();
         let v = json!({"Type": "Pass", "InputPath": "$", "Output": 1, "Bogus": 2, "End": true});
         let mut f = Fields::of(&mut ctx, &v, "/States/X").unwrap();
-        check_state_fields(
-            &mut ctx,
-            &mut f,
-            "Pass",
-            QueryLanguage::JSONata,
-            LanguageCheck::Enforce,
-        );
-        let got: Vec<_> = ctx
-            .diags
-            .iter()
-            .map(|d| (d.location.as_str(), d.message.as_str()))
-            .collect();
+        check_state_fields(&mut ctx, &mut f, "Pass", QueryLanguage::JSONata, LanguageCheck::Enforce);
+        let got: Vec<_> = ctx.diags.iter().map(|d| (d.location.as_str(), d.message.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -292,13 +263,7 @@ mod tests {
         let mut ctx = Ctx::new();
         let v = json!({"Type": "Pass", "Output": 1, "End": true});
         let mut f = Fields::of(&mut ctx, &v, "/States/X").unwrap();
-        check_state_fields(
-            &mut ctx,
-            &mut f,
-            "Pass",
-            QueryLanguage::JSONPath,
-            LanguageCheck::Skip,
-        );
+        check_state_fields(&mut ctx, &mut f, "Pass", QueryLanguage::JSONPath, LanguageCheck::Skip);
         assert!(ctx.diags.is_empty());
         assert!(!f.has("Output"));
     }
@@ -313,12 +278,6 @@ mod tests {
         assert!(all);
         states_all_last(&mut ctx, "/States/T/Retry", "Retrier", &[true, false]);
         let got: Vec<_> = ctx.diags.iter().map(|d| d.location.as_str()).collect();
-        assert_eq!(
-            got,
-            vec![
-                "/States/T/Retry/0/ErrorEquals",
-                "/States/T/Retry/0/ErrorEquals"
-            ]
-        );
+        assert_eq!(got, vec!["/States/T/Retry/0/ErrorEquals", "/States/T/Retry/0/ErrorEquals"]);
     }
 }

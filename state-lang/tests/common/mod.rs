@@ -36,10 +36,7 @@ pub const JSONATA: &str = "INVALID_JSONATA_EXPRESSION";
 
 /// A machine whose states are `states`, starting at the first one.
 pub fn machine(states: Value) -> Value {
-    let start = states
-        .as_object()
-        .and_then(|m| m.keys().next().cloned())
-        .unwrap_or_default();
+    let start = states.as_object().and_then(|m| m.keys().next().cloned()).unwrap_or_default();
     json!({"StartAt": start, "States": states})
 }
 
@@ -59,10 +56,7 @@ pub fn diagnostics(definition: &Value) -> Vec<(String, String)> {
 
 pub fn expect(definition: Value, expected: &[(&str, &str)]) {
     let got = diagnostics(&definition);
-    let want: Vec<(String, String)> = expected
-        .iter()
-        .map(|(c, p)| (c.to_string(), p.to_string()))
-        .collect();
+    let want: Vec<(String, String)> = expected.iter().map(|(c, p)| (c.to_string(), p.to_string())).collect();
     assert_eq!(got, want, "definition: {definition}");
 }
 

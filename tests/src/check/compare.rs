@@ -43,9 +43,9 @@ pub fn norm_event(ev: &Value) -> Value {
                         "inputDetails" | "outputDetails" if *dv == untruncated => continue,
                         "input" | "output" | "parameters" => decode(dv),
                         "assignedVariables" => match dv {
-                            Value::Object(vars) => Value::Object(
-                                vars.iter().map(|(a, b)| (a.clone(), decode(b))).collect(),
-                            ),
+                            Value::Object(vars) => {
+                                Value::Object(vars.iter().map(|(a, b)| (a.clone(), decode(b))).collect())
+                            }
                             other => other.clone(),
                         },
                         _ => dv.clone(),
@@ -67,10 +67,7 @@ pub fn norm_event(ev: &Value) -> Value {
 pub fn state_io(events: &[Value]) -> Vec<(usize, &'static str, Value)> {
     let mut rows = Vec::new();
     for (i, ev) in events.iter().enumerate() {
-        for (dk, field) in [
-            ("stateEnteredEventDetails", "input"),
-            ("stateExitedEventDetails", "output"),
-        ] {
+        for (dk, field) in [("stateEnteredEventDetails", "input"), ("stateExitedEventDetails", "output")] {
             let Some(details) = ev.get(dk) else { continue };
             let mut item = Map::new();
             item.insert("event".into(), ev.get("type").cloned().unwrap_or(Value::Null));
@@ -120,11 +117,7 @@ fn mask_inner(v: &Value, rel: &mut Vec<Seg>, hit: &dyn Fn(&[Seg]) -> bool) -> Va
             let mut out = Vec::with_capacity(items.len());
             for (i, x) in items.iter().enumerate() {
                 rel.push(Seg::Index(i));
-                out.push(if hit(rel) {
-                    Value::String(SKIPPED.into())
-                } else {
-                    mask_inner(x, rel, hit)
-                });
+                out.push(if hit(rel) { Value::String(SKIPPED.into()) } else { mask_inner(x, rel, hit) });
                 rel.pop();
             }
             Value::Array(out)
@@ -221,12 +214,16 @@ impl Comparison<'_> {
 }
 
 /// Event types and `state_io`: in order, or as multisets when the case may interleave.
-pub fn compare_history(expected: &[Value], e_types: &[String], events: &[Value], interleave: bool, skip: &[Vec<Step>]) -> Vec<String> {
+pub fn compare_history(
+    expected: &[Value],
+    e_types: &[String],
+    events: &[Value],
+    interleave: bool,
+    skip: &[Vec<Step>],
+) -> Vec<String> {
     let mut out = Vec::new();
-    let a_types: Vec<String> = events
-        .iter()
-        .map(|e| e.get("type").and_then(Value::as_str).unwrap_or("None").to_string())
-        .collect();
+    let a_types: Vec<String> =
+        events.iter().map(|e| e.get("type").and_then(Value::as_str).unwrap_or("None").to_string()).collect();
     if interleave {
         let (missing, unexpected) = multiset_diff(e_types, &a_types);
         if !missing.is_empty() || !unexpected.is_empty() {

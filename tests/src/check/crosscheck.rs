@@ -71,7 +71,9 @@ fn aws_event(ev: &Value) -> Value {
                 // AWS gives a cause as text; the corpus parsed the JSON ones.
                 "cause" if dv.is_object() => Value::String(dv.to_string()),
                 "assignedVariables" => match dv {
-                    Value::Object(vars) => Value::Object(vars.iter().map(|(a, b)| (a.clone(), payload_text(b))).collect()),
+                    Value::Object(vars) => {
+                        Value::Object(vars.iter().map(|(a, b)| (a.clone(), payload_text(b))).collect())
+                    }
                     other => other,
                 },
                 _ => dv,
@@ -146,10 +148,7 @@ fn int_to_float(v: &mut Value) -> bool {
             f.map(|f| *n = f).is_some()
         }
         Value::Array(items) => items.iter_mut().any(int_to_float),
-        Value::Object(m) => m
-            .iter_mut()
-            .filter(|(k, _)| !k.starts_with("Sdk"))
-            .any(|(_, v)| int_to_float(v)),
+        Value::Object(m) => m.iter_mut().filter(|(k, _)| !k.starts_with("Sdk")).any(|(_, v)| int_to_float(v)),
         _ => false,
     }
 }
@@ -298,7 +297,8 @@ fn rust_and_python_agree_on_every_case_and_mutation() {
         }
         let must_pass = matches!(run.label, "round trip" | "engine account" | "parallel succeeded");
         if must_pass && !rs.passed {
-            round_trip_failures.insert(format!("{id} [{}]", run.label), known_round_trip_failure(case).unwrap_or("UNEXPLAINED"));
+            round_trip_failures
+                .insert(format!("{id} [{}]", run.label), known_round_trip_failure(case).unwrap_or("UNEXPLAINED"));
         }
         if !must_pass && rs.passed {
             if rs.soft.iter().any(|s| s.contains("snapshot_skip_verify_paths")) {

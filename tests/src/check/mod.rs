@@ -170,9 +170,7 @@ fn rename_pairs(ctx: &Value, actual: &Value, account_id: Option<&str>, region: O
         .get("renames")
         .and_then(Value::as_array)
         .map(|rs| {
-            rs.iter()
-                .filter_map(|r| Some((r.get(0)?.as_str()?.to_string(), r.get(1)?.as_str()?.to_string())))
-                .collect()
+            rs.iter().filter_map(|r| Some((r.get(0)?.as_str()?.to_string(), r.get(1)?.as_str()?.to_string()))).collect()
         })
         .unwrap_or_default();
     for (engine, key) in [(account_id, "account_id"), (region, "region")] {
@@ -189,7 +187,9 @@ fn history_state(actual: &Value) -> Value {
     let events = events
         .iter()
         .map(|e| match e {
-            Value::Object(m) => order(&Value::Object(m.iter().filter(|(k, _)| *k != "timestamp").map(|(k, v)| (k.clone(), v.clone())).collect())),
+            Value::Object(m) => order(&Value::Object(
+                m.iter().filter(|(k, _)| *k != "timestamp").map(|(k, v)| (k.clone(), v.clone())).collect(),
+            )),
             other => order(other),
         })
         .collect();

@@ -15,8 +15,7 @@ pub const PATTERN_ISO8601: &str = concat!(
     r"|(?:0[13578]|1[02])-31)|(?:[1-9]\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]",
     r"|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-][01]\d:?([0-5]\d)?)"
 );
-pub const PATTERN_UUID: &str =
-    r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}";
+pub const PATTERN_UUID: &str = r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}";
 
 enum TextOp {
     Regex(PyRegex, String),
@@ -86,13 +85,8 @@ impl Normalizer<'_> {
             "regex" => {
                 let pattern = text_field(op, "pattern");
                 match PyRegex::new(pattern) {
-                    Ok(rx) => self
-                        .text_ops
-                        .push(TextOp::Regex(rx, text_field(op, "replacement").into())),
-                    Err(_) => self.notes.push(format!(
-                        "bad regex normalizer {} ignored",
-                        str_repr(pattern)
-                    )),
+                    Ok(rx) => self.text_ops.push(TextOp::Regex(rx, text_field(op, "replacement").into())),
+                    Err(_) => self.notes.push(format!("bad regex normalizer {} ignored", str_repr(pattern))),
                 }
             }
             "iso8601_to_date" => {
@@ -148,8 +142,7 @@ impl Normalizer<'_> {
         }
         let counter = self.counters.entry(name.to_string()).or_insert(0);
         *counter += 1;
-        self.text_ops
-            .push(TextOp::Literal(escaped, format!("<{name}:{counter}>")));
+        self.text_ops.push(TextOp::Literal(escaped, format!("<{name}:{counter}>")));
     }
 
     fn jsonpath(&mut self, state: &mut Value, op: &Value, set: bool) {
@@ -181,9 +174,7 @@ impl Normalizer<'_> {
     fn uuid_id_keys(&mut self, state: &mut Value) {
         let Some(uuid) = self.uuid.clone() else { return };
         walk_kv(state, &mut |k, v| {
-            let hit = v.as_str().is_some_and(|s| {
-                k.to_lowercase().ends_with("id") && uuid.match_start(s).is_some()
-            });
+            let hit = v.as_str().is_some_and(|s| k.to_lowercase().ends_with("id") && uuid.match_start(s).is_some());
             if hit {
                 self.reference(v, "uuid");
             }
@@ -248,9 +239,7 @@ impl Normalizer<'_> {
                 continue;
             }
             match PyRegex::new(part) {
-                Ok(rx) => self
-                    .text_ops
-                    .push(TextOp::Regex(rx, format!("<MapRunArnPart{i}_{index}idx>"))),
+                Ok(rx) => self.text_ops.push(TextOp::Regex(rx, format!("<MapRunArnPart{i}_{index}idx>"))),
                 Err(e) => self.notes.push(format!("map_run_arn part {part:?}: {e}")),
             }
         }
@@ -284,12 +273,8 @@ fn walk_kv(node: &mut Value, act: &mut dyn FnMut(&str, &mut Value) -> bool) {
     }
 }
 
-const PARALLEL_ENDS: [&str; 4] = [
-    "ParallelStateSucceeded",
-    "ParallelStateAborted",
-    "ParallelStateExited",
-    "ParallelStateFailed",
-];
+const PARALLEL_ENDS: [&str; 4] =
+    ["ParallelStateSucceeded", "ParallelStateAborted", "ParallelStateExited", "ParallelStateFailed"];
 
 /// The recording's transformer, faithfully: events between `ParallelStateStarted` and an end
 /// get id `[0]` / previousEventId 0 and are sorted by their JSON text. Each end event

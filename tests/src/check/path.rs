@@ -54,9 +54,7 @@ pub fn parse_path(path: &str) -> Result<Vec<Step>, String> {
 /// order: a dotted name first (trying `..` before `.`), then a bracket.
 fn parse_step(chars: &[char], pos: usize) -> Option<(Step, usize)> {
     let name_at = |start: usize| {
-        let end = (start..chars.len())
-            .find(|&i| chars[i] == '.' || chars[i] == '[')
-            .unwrap_or(chars.len());
+        let end = (start..chars.len()).find(|&i| chars[i] == '.' || chars[i] == '[').unwrap_or(chars.len());
         (end > start).then(|| (chars[start..end].iter().collect::<String>(), end))
     };
     let dots = chars[pos..].iter().take(2).take_while(|c| **c == '.').count();
@@ -68,11 +66,7 @@ fn parse_step(chars: &[char], pos: usize) -> Option<(Step, usize)> {
             }
         }
     }
-    let (descendant, open) = if dots == 2 {
-        (true, pos + 2)
-    } else {
-        (false, pos)
-    };
+    let (descendant, open) = if dots == 2 { (true, pos + 2) } else { (false, pos) };
     if chars.get(open) != Some(&'[') {
         return None;
     }
@@ -85,23 +79,13 @@ fn parse_step(chars: &[char], pos: usize) -> Option<(Step, usize)> {
     } else {
         return None;
     };
-    Some((
-        Step {
-            descendant,
-            selector,
-        },
-        close + 1,
-    ))
+    Some((Step { descendant, selector }, close + 1))
 }
 
 fn kids(node: &Value) -> Vec<(Seg, &Value)> {
     match node {
         Value::Object(map) => map.iter().map(|(k, v)| (Seg::Key(k.clone()), v)).collect(),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Seg::Index(i), v))
-            .collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (Seg::Index(i), v)).collect(),
         _ => Vec::new(),
     }
 }
@@ -175,8 +159,7 @@ pub fn path_matches(steps: &[Step], segs: &[Seg]) -> bool {
     if step.descendant {
         (0..segs.len()).any(|j| step.selector.selects(&segs[j]) && path_matches(rest, &segs[j + 1..]))
     } else {
-        segs.first()
-            .is_some_and(|seg| step.selector.selects(seg) && path_matches(rest, &segs[1..]))
+        segs.first().is_some_and(|seg| step.selector.selects(seg) && path_matches(rest, &segs[1..]))
     }
 }
 
@@ -199,16 +182,10 @@ mod tests {
         assert_eq!(steps[1].selector, Selector::Index(4));
         assert!(!steps[1].descendant);
         let steps = parse_path("$..a[*]..[2]").unwrap_or_default();
-        assert_eq!(
-            steps.iter().map(|s| s.descendant).collect::<Vec<_>>(),
-            [true, false, true]
-        );
+        assert_eq!(steps.iter().map(|s| s.descendant).collect::<Vec<_>>(), [true, false, true]);
         assert_eq!(steps[1].selector, Selector::Any);
         assert_eq!(steps[2].selector, Selector::Index(2));
-        assert_eq!(
-            parse_path("$..[x]"),
-            Err("unsupported JSONPath \"$..[x]\"".to_string())
-        );
+        assert_eq!(parse_path("$..[x]"), Err("unsupported JSONPath \"$..[x]\"".to_string()));
         assert_eq!(parse_path("$"), Ok(vec![]));
     }
 
@@ -216,18 +193,12 @@ mod tests {
     fn find_walks_pre_order_with_duplicates() {
         let doc = json!({"a": {"x": 1, "b": {"x": 2}}, "x": 3, "l": [{"x": 4}]});
         let steps = parse_path("$..x").unwrap_or_default();
-        let found: Vec<_> = find(&doc, &steps)
-            .iter()
-            .filter_map(|p| get(&doc, p).cloned())
-            .collect();
+        let found: Vec<_> = find(&doc, &steps).iter().filter_map(|p| get(&doc, p).cloned()).collect();
         assert_eq!(found, vec![json!(3), json!(1), json!(2), json!(4)]);
         let steps = parse_path("$..a..x").unwrap_or_default();
         assert_eq!(find(&doc, &steps).len(), 2);
         let steps = parse_path("$.l[0].x").unwrap_or_default();
-        assert_eq!(
-            find(&doc, &steps),
-            vec![vec![key("l"), Seg::Index(0), key("x")]]
-        );
+        assert_eq!(find(&doc, &steps), vec![vec![key("l"), Seg::Index(0), key("x")]]);
     }
 
     #[test]

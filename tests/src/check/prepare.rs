@@ -54,11 +54,7 @@ pub fn order(value: &Value) -> Value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            Value::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), order(&map[k])))
-                    .collect(),
-            )
+            Value::Object(keys.into_iter().map(|k| (k.clone(), order(&map[k]))).collect())
         }
         Value::Array(items) => Value::Array(items.iter().map(order).collect()),
         other => other.clone(),
@@ -190,7 +186,10 @@ mod tests {
     #[test]
     fn presets_expand_with_escaped_context() {
         let ctx = json!({"account_id": "111111111111", "region": "us-east-1", "partition": "aws"});
-        let ops = expand_presets(&[json!({"op": "preset", "name": "localstack_global"}), json!({"op": "preset", "name": "sns_api"})], &ctx);
+        let ops = expand_presets(
+            &[json!({"op": "preset", "name": "localstack_global"}), json!({"op": "preset", "name": "sns_api"})],
+            &ctx,
+        );
         assert_eq!(ops.len(), 7);
         assert_eq!(ops[1]["pattern"], "us\\-east\\-1");
         assert_eq!(ops[6], json!({"op": "preset", "name": "sns_api"}));

@@ -14,9 +14,7 @@ impl PyRegex {
     /// `re.compile(pattern)`; the error says why the pattern cannot be used.
     pub fn new(pattern: &str) -> Result<PyRegex, String> {
         let translated = translate(pattern)?;
-        Regex::new(&translated)
-            .map(|rx| PyRegex { rx })
-            .map_err(|e| e.to_string())
+        Regex::new(&translated).map(|rx| PyRegex { rx }).map_err(|e| e.to_string())
     }
 
     /// `re.match(pattern, text)`: the captures of a match anchored at the start.
@@ -160,7 +158,8 @@ fn char_escape(chars: &[char], i: usize, out: &mut String) -> Result<usize, Stri
                 .find(|&j| !('0'..='7').contains(&chars[j]))
                 .unwrap_or((i + 4).min(chars.len()));
             let digits: String = chars[i + 2..end].iter().collect();
-            let code = if digits.is_empty() { 0 } else { u32::from_str_radix(&digits, 8).map_err(|e| e.to_string())? };
+            let code =
+                if digits.is_empty() { 0 } else { u32::from_str_radix(&digits, 8).map_err(|e| e.to_string())? };
             (char::from_u32(code).ok_or("bad octal escape")?, end)
         }
         c if c.is_ascii_alphanumeric() => return Err(format!("bad escape \\{c}")),
@@ -337,7 +336,11 @@ mod tests {
         );
         assert_eq!(sub("<s3_create_bucket>\\(\\)", "bucket-name", "a <s3_create_bucket>() b"), "a bucket-name b");
         assert_eq!(
-            sub(r#"\\"requestId\\": \\"([a-f0-9\-]+)\\""#, r#"\"requestId\": \"<request-id>\""#, r#"{\"requestId\": \"ab-12\"}"#),
+            sub(
+                r#"\\"requestId\\": \\"([a-f0-9\-]+)\\""#,
+                r#"\"requestId\": \"<request-id>\""#,
+                r#"{\"requestId\": \"ab-12\"}"#
+            ),
             r#"{\"requestId\": \"<request-id>\"}"#
         );
         assert_eq!(sub("config\\.TEST", "<t>", "config.TEST configxTEST"), "<t> configxTEST");
@@ -345,7 +348,7 @@ mod tests {
 
     #[test]
     fn python_syntax_differences() {
-        assert_eq!(sub("a{", "X", "a{b"), "X" .to_string() + "b");
+        assert_eq!(sub("a{", "X", "a{b"), "X".to_string() + "b");
         assert_eq!(sub("a{,2}b", "X", "aab"), "X");
         assert_eq!(sub(r"\<x\>", "X", "<x>"), "X");
         assert_eq!(sub(r"[]a]", "X", "]a"), "XX");

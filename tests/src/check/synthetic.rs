@@ -44,18 +44,43 @@ fn history() -> Value {
         "é": "\u{1F600}\"q\"", "Deep": {"Deep": {"Deep": 1}}, "someTimestamp": 123, "creationTime": "2024-02-29T10:00:00Z",
         "requestId": "0b5cd3c0-1a2b-4c3d-8e4f-0123456789ab", "ApiEndpoint": "abc.execute-api", "Date": ["x"], "s": "abcab"});
     json!([
-        event("ExecutionStarted", 1, Some(("executionStartedEventDetails", json!({"input": input.to_string(), "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::111111111111:role/r"})))),
+        event(
+            "ExecutionStarted",
+            1,
+            Some((
+                "executionStartedEventDetails",
+                json!({"input": input.to_string(), "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::111111111111:role/r"})
+            ))
+        ),
         event("ParallelStateEntered", 2, Some(("stateEnteredEventDetails", json!({"name": "P", "input": "[1, 2]"})))),
         event("ParallelStateStarted", 3, None),
         event("PassStateEntered", 4, Some(("stateEnteredEventDetails", json!({"name": "B", "input": "{\"b\": 2}"})))),
         event("PassStateEntered", 5, Some(("stateEnteredEventDetails", json!({"name": "A", "input": "not json"})))),
-        event("PassStateExited", 6, Some(("stateExitedEventDetails", json!({"name": "A", "output": "\"x\"", "assignedVariables": {"v": "1.0"}})))),
+        event(
+            "PassStateExited",
+            6,
+            Some((
+                "stateExitedEventDetails",
+                json!({"name": "A", "output": "\"x\"", "assignedVariables": {"v": "1.0"}})
+            ))
+        ),
         event("PassStateExited", 7, Some(("stateExitedEventDetails", json!({"name": "B", "output": "null"})))),
         event("ParallelStateSucceeded", 8, None),
         event("ParallelStateExited", 9, Some(("stateExitedEventDetails", json!({"name": "P", "output": "[{}, {}]"})))),
         event("MapRunStarted", 10, Some(("mapRunStartedEventDetails", json!({"mapRunArn": map_run})))),
-        event("TaskFailed", 11, Some(("taskFailedEventDetails", json!({"error": "E", "cause": "bad input '{\"k\": [1]}' here"})))),
-        event("ExecutionSucceeded", 12, Some(("executionSucceededEventDetails", json!({"output": "{\"r\": 1.0, \"long\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\"}"})))),
+        event(
+            "TaskFailed",
+            11,
+            Some(("taskFailedEventDetails", json!({"error": "E", "cause": "bad input '{\"k\": [1]}' here"})))
+        ),
+        event(
+            "ExecutionSucceeded",
+            12,
+            Some((
+                "executionSucceededEventDetails",
+                json!({"output": "{\"r\": 1.0, \"long\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\"}"})
+            ))
+        ),
     ])
 }
 
@@ -70,23 +95,52 @@ fn synthetic() -> Vec<(Value, Value)> {
         {"type": "PassStateExited", "id": [0], "previousEventId": 0, "stateExitedEventDetails": {"name": "A", "output": "y"}},
         {"type": "ExecutionSucceeded", "id": 12, "previousEventId": 11, "executionSucceededEventDetails": {"output": {"r": 1, "long": "a".repeat(91)}}}
     ]);
-    let types = json!(["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "PassStateEntered", "PassStateEntered",
-        "PassStateExited", "PassStateExited", "MapRunStarted", "TaskFailed", "ExecutionSucceeded"]);
+    let types = json!([
+        "ExecutionStarted",
+        "ParallelStateEntered",
+        "ParallelStateStarted",
+        "PassStateEntered",
+        "PassStateEntered",
+        "PassStateExited",
+        "PassStateExited",
+        "MapRunStarted",
+        "TaskFailed",
+        "ExecutionSucceeded"
+    ]);
     let case = |id: &str, interleave: bool, skip: Value, expected: Value| {
         json!({"id": id, "context": ctx, "normalizers": normalizers(), "snapshot_skip_verify_paths": skip,
                "flags": {"history_order_may_interleave": interleave}, "expected": expected})
     };
     let with_history = json!({"status": "SUCCEEDED", "output": {"r": 1, "long": "a".repeat(91)}, "history": exp_history, "history_event_types": types});
     vec![
-        (case("in-order", false, json!(["$..SdkHttpMetadata", "$..events[2].stateEnteredEventDetails", "not a path"]), with_history.clone()), actual.clone()),
+        (
+            case(
+                "in-order",
+                false,
+                json!(["$..SdkHttpMetadata", "$..events[2].stateEnteredEventDetails", "not a path"]),
+                with_history.clone(),
+            ),
+            actual.clone(),
+        ),
         (case("multiset", true, json!(["$..long"]), with_history.clone()), actual.clone()),
         (case("all-skipped", true, json!(["<entire snapshot>"]), with_history), actual.clone()),
-        (case("no-history", false, json!([]), json!({"status": "FAILED", "error": "E", "cause": {"a": 1}})),
-         json!({"status": "FAILED", "error": "E", "cause": "{\"a\": 1.0}", "history": null})),
-        (case("running", false, json!(["$..cause"]), json!({"status": "RUNNING", "history": [], "history_event_types": []})),
-         json!({"status": "RUNNING", "history": [event("ExecutionStarted", 1, None)]})),
-        (case("status-mismatch", false, json!([]), json!({"status": "TIMED_OUT", "error": "States.Timeout"})),
-         json!({"status": "FAILED", "error": "States.Timeout", "output": [1]})),
+        (
+            case("no-history", false, json!([]), json!({"status": "FAILED", "error": "E", "cause": {"a": 1}})),
+            json!({"status": "FAILED", "error": "E", "cause": "{\"a\": 1.0}", "history": null}),
+        ),
+        (
+            case(
+                "running",
+                false,
+                json!(["$..cause"]),
+                json!({"status": "RUNNING", "history": [], "history_event_types": []}),
+            ),
+            json!({"status": "RUNNING", "history": [event("ExecutionStarted", 1, None)]}),
+        ),
+        (
+            case("status-mismatch", false, json!([]), json!({"status": "TIMED_OUT", "error": "States.Timeout"})),
+            json!({"status": "FAILED", "error": "States.Timeout", "output": [1]}),
+        ),
     ]
 }
 

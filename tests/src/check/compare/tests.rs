@@ -63,6 +63,9 @@ fn history_as_multisets_reports_missing_and_unexpected() {
     assert_eq!(out[0], "PassStateEntered 'A': state_io[0].state: expected \"A\", got \"B\"");
     let actual = vec![ev("PassStateEntered", "A"), ev("TaskStateEntered", "C")];
     let out = compare_history(&expected, &types, &actual, true, &[]);
-    assert_eq!(out[0], "event types (as multiset): missing {'PassStateEntered': 1}, unexpected {'TaskStateEntered': 1}");
+    assert_eq!(
+        out[0],
+        "event types (as multiset): missing {'PassStateEntered': 1}, unexpected {'TaskStateEntered': 1}"
+    );
     assert_eq!(out[1], "state_io missing: {\"event\": \"PassStateEntered\", \"input\": {}, \"state\": \"B\"}");
 }

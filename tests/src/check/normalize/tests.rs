@@ -37,17 +37,35 @@ fn sort_parallel_sorts_blanks_ids_and_drops_the_first_of_two_end_events() {
 #[test]
 fn sort_parallel_on_nested_parallels_drops_three_end_events() {
     let t = [
-        "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "ParallelStateEntered",
-        "ParallelStateStarted", "PassStateEntered", "PassStateExited", "ParallelStateSucceeded",
-        "ParallelStateExited", "ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded",
+        "ExecutionStarted",
+        "ParallelStateEntered",
+        "ParallelStateStarted",
+        "ParallelStateEntered",
+        "ParallelStateStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "ParallelStateSucceeded",
+        "ParallelStateExited",
+        "ParallelStateSucceeded",
+        "ParallelStateExited",
+        "ExecutionSucceeded",
     ];
     let mut events: Vec<Value> = t.iter().enumerate().map(|(i, t)| json!({"type": t, "id": i + 1})).collect();
     sort_parallel(&mut events);
     // What the recording holds for scenarios/test_parallel_state_nested.
     assert_eq!(
         types(&events),
-        ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "ParallelStateEntered",
-         "ParallelStateStarted", "PassStateEntered", "PassStateExited", "ParallelStateExited", "ExecutionSucceeded"]
+        [
+            "ExecutionStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "ParallelStateExited",
+            "ExecutionSucceeded"
+        ]
     );
     assert_eq!(events[3]["id"], json!([0]));
     assert_eq!(events[4]["id"], json!(5));
@@ -61,7 +79,10 @@ fn references_number_per_name_in_first_met_order() {
     let state = json!({"r": {"a": {"requestId": u2}, "b": [{"RunId": u1}, {"ID": u2}], "other": u1, "id": "nope"}});
     let (out, notes) = run(state, json!([{"op": "uuid_id_keys"}]));
     assert!(notes.is_empty());
-    assert_eq!(out, json!({"r": {"a": {"requestId": "<uuid:1>"}, "b": [{"RunId": "<uuid:2>"}, {"ID": "<uuid:1>"}], "other": "<uuid:2>", "id": "nope"}}));
+    assert_eq!(
+        out,
+        json!({"r": {"a": {"requestId": "<uuid:1>"}, "b": [{"RunId": "<uuid:2>"}, {"ID": "<uuid:1>"}], "other": "<uuid:2>", "id": "nope"}})
+    );
 }
 
 #[test]
@@ -90,7 +111,8 @@ fn timestamp_keys_keep_iso_dates_and_dates_become_date() {
 
 #[test]
 fn cause_json_input_references_the_quoted_json() {
-    let state = json!({"r": {"cause": "Invalid path '$.x' : No results for path: $['x'] in '{\"a\": 1}'", "c": "{\"a\": 1}"}});
+    let state =
+        json!({"r": {"cause": "Invalid path '$.x' : No results for path: $['x'] in '{\"a\": 1}'", "c": "{\"a\": 1}"}});
     let (out, _) = run(state, json!([{"op": "cause_json_input", "name": "json-input"}]));
     assert_eq!(out["r"]["cause"], "Invalid path '$.x' : No results for path: $['x'] in '<json-input:1>'");
     assert_eq!(out["r"]["c"], json!("<json-input:1>"));
@@ -101,7 +123,10 @@ fn map_run_arn_parts_are_replaced() {
     let arn = "arn:aws:states:us-east-1:111111111111:mapRun:sm/0b5cd3c0-1a2b-4c3d-8e4f-0123456789ab:9f8e7d6c";
     let state = json!({"h": {"mapRunArn": arn}});
     let (out, _) = run(state, json!([{"op": "map_run_arn", "index": 0}, {"op": "map_run_arn", "index": 1}]));
-    assert_eq!(out["h"]["mapRunArn"], "arn:aws:states:us-east-1:111111111111:mapRun:sm/<MapRunArnPart0_0idx>:<MapRunArnPart1_0idx>");
+    assert_eq!(
+        out["h"]["mapRunArn"],
+        "arn:aws:states:us-east-1:111111111111:mapRun:sm/<MapRunArnPart0_0idx>:<MapRunArnPart1_0idx>"
+    );
 }
 
 #[test]
