@@ -2,6 +2,7 @@
 //! server loop. [`router`] builds the routes; [`serve`] runs them on a listener until shutdown.
 
 pub mod aws;
+pub mod cli;
 mod state;
 
 use std::future::Future;

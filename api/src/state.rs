@@ -10,6 +10,9 @@ pub struct ServerConfig {
     /// Region and account used when a request does not name its own.
     pub region: String,
     pub account: String,
+    /// Whether REST may register `command` functions (they run programs on this host): only
+    /// while the server listens on loopback alone, or when the operator allowed it explicitly.
+    pub allow_command_functions: bool,
 }
 
 pub struct AppState {

@@ -31,6 +31,9 @@ impl From<EngineError> for AwsError {
             EngineError::StateMachineAlreadyExists(_) => "StateMachineAlreadyExists",
             EngineError::InvalidDefinition(_) => "InvalidDefinition",
             EngineError::Validation(_) => "ValidationException",
+            EngineError::InvalidToken(_) => "InvalidToken",
+            EngineError::TaskTimedOut(_) => "TaskTimedOut",
+            EngineError::ActivityDoesNotExist(_) => "ActivityDoesNotExist",
             EngineError::Storage(_) => {
                 return AwsError {
                     status: StatusCode::INTERNAL_SERVER_ERROR,

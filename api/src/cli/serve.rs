@@ -65,14 +65,15 @@ async fn run(a: Args) -> anyhow::Result<()> {
         ..EngineConfig::default()
     };
     let engine = Engine::new(Arc::new(MemoryStore::new()), Arc::new(Executor::new(registry.clone())), config);
-    let state = Arc::new(api::AppState {
+    let listener = tokio::net::TcpListener::bind(&a.bind).await?;
+    let loopback = listener.local_addr()?.ip().is_loopback();
+    let state = Arc::new(crate::AppState {
         engine,
         registry,
-        config: api::ServerConfig { region: a.region, account: a.account },
+        config: crate::ServerConfig { region: a.region, account: a.account, allow_command_functions: loopback },
     });
-    let listener = tokio::net::TcpListener::bind(&a.bind).await?;
     tracing::info!(address = %listener.local_addr()?, "cairn listening");
-    api::serve(listener, api::router(state), shutdown_signal()).await?;
+    crate::serve(listener, crate::router(state), shutdown_signal()).await?;
     Ok(())
 }
 

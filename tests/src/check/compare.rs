@@ -285,7 +285,10 @@ pub fn compare_history(
 }
 
 /// `Counter(e) - Counter(a)` and `Counter(a) - Counter(e)`, keys in first-seen order.
-fn multiset_diff(e: &[String], a: &[String]) -> (Vec<(String, usize)>, Vec<(String, usize)>) {
+/// Items with how many more times they occur on one side.
+type Surplus = Vec<(String, usize)>;
+
+fn multiset_diff(e: &[String], a: &[String]) -> (Surplus, Surplus) {
     fn counts(xs: &[String]) -> (Vec<String>, HashMap<&str, usize>) {
         let mut order = Vec::new();
         let mut map: HashMap<&str, usize> = HashMap::new();

@@ -7,8 +7,7 @@ use std::fs;
 use serde_json::{json, Value};
 
 use super::check_case;
-use super::crosscheck::python_verdicts;
-use crate::cases::shared_conformance_dir;
+use super::crosscheck::{python_verdicts, reference_dir};
 
 fn normalizers() -> Value {
     json!([
@@ -146,7 +145,7 @@ fn synthetic() -> Vec<(Value, Value)> {
 
 #[test]
 fn synthetic_cases_get_the_same_verdict_from_both() {
-    let Some(conformance) = shared_conformance_dir() else { return };
+    let Some(conformance) = reference_dir() else { return };
     let work = std::env::temp_dir().join(format!("cairn-synthetic-{}", std::process::id()));
     assert!(fs::create_dir_all(&work).is_ok());
     let pairs = synthetic();
