@@ -1,5 +1,5 @@
-//! Cairn's HTTP side: the AWS JSON protocol (`POST /` with `X-Amz-Target`), health, and the
-//! server loop. [`router`] builds the routes; [`serve`] runs them on a listener until shutdown.
+//! Cairn's HTTP side: the AWS JSON protocol (`POST /` with `X-Amz-Target`), the REST API under
+//! `/v1`, the web UI, health, and the server loop. [`router`] builds the routes; [`serve`] runs them on a listener until shutdown.
 
 pub mod aws;
 pub mod cli;

@@ -16,4 +16,10 @@ pub enum EngineError {
     Validation(String),
     #[error("storage error: {0}")]
     Storage(String),
+    #[error("Invalid Token: '{0}'")]
+    InvalidToken(String),
+    #[error("Task Timed Out: '{0}'")]
+    TaskTimedOut(String),
+    #[error("Activity Does Not Exist: '{0}'")]
+    ActivityDoesNotExist(String),
 }

@@ -123,6 +123,9 @@ pub struct TaskWork {
     pub timeout_timer: Option<Timer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_seconds: Option<u64>,
+    /// Fires when no heartbeat came for `heartbeat_seconds`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_timer: Option<Timer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }

@@ -13,10 +13,11 @@ mod task;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use state_lang::{Entropy, Failure, StateMachine, Variables};
 
 pub use frame::*;
+pub use task::{classify, is_two_phase, make_token, parse_token, ResourceInfo};
 
 use crate::context::ExecInfo;
 use crate::history::{details, HistoryEvent};
@@ -24,10 +25,36 @@ use crate::history::{details, HistoryEvent};
 /// Something the outside world tells a running execution.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Signal {
-    TaskSucceeded { id: u64, output: Value },
-    TaskFailed { id: u64, failure: Failure },
-    Timer { id: u64 },
-    Stop { error: Option<String>, cause: Option<String> },
+    /// The first answer of a two-phase task (`.sync`, `.waitForTaskToken`): written as
+    /// `TaskSubmitted`; the task goes on waiting.
+    TaskSubmitted {
+        id: u64,
+        output: Value,
+    },
+    /// A worker took an activity task.
+    TaskStarted {
+        id: u64,
+        worker_name: Option<String>,
+    },
+    /// `SendTaskHeartbeat`.
+    Heartbeat {
+        id: u64,
+    },
+    TaskSucceeded {
+        id: u64,
+        output: Value,
+    },
+    TaskFailed {
+        id: u64,
+        failure: Failure,
+    },
+    Timer {
+        id: u64,
+    },
+    Stop {
+        error: Option<String>,
+        cause: Option<String>,
+    },
 }
 
 /// Work for the driver, to be carried out once the step's events are committed.
@@ -307,6 +334,37 @@ impl<'a> Interpreter<'a> {
             (Work::Task(t), Signal::TaskSucceeded { id, .. }) if t.id == *id => {}
             (Work::Task(t), Signal::TaskFailed { id, .. }) if t.id == *id => {}
             (Work::Task(t), Signal::Timer { id }) if t.timeout_timer.is_some_and(|t| t.id == *id) => {}
+            (Work::Task(t), Signal::Timer { id }) if t.heartbeat_timer.is_some_and(|t| t.id == *id) => {}
+            (Work::Task(t), Signal::TaskSubmitted { id, output }) if t.id == *id => {
+                let (t, output) = (t.clone(), output.clone());
+                let silent = frame.silent;
+                let info = task::classify(&t.resource);
+                let d = json!({"output": crate::history::json_text(&output), "outputDetails": {"truncated": false},
+                    "resourceType": info.resource_type, "resource": info.resource});
+                let mut last = frame.last_event;
+                self.emit(&mut last, silent, "TaskSubmitted", Some(d));
+                frame.last_event = last;
+                return true;
+            }
+            (Work::Task(t), Signal::TaskStarted { id, worker_name }) if t.id == *id => {
+                let mut d = serde_json::Map::new();
+                if let Some(w) = worker_name {
+                    d.insert("workerName".into(), json!(w));
+                }
+                if let Some(h) = t.heartbeat_seconds {
+                    t.heartbeat_timer = Some(self.new_timer(self.now + chrono::Duration::seconds(h as i64)));
+                }
+                let mut last = frame.last_event;
+                self.emit(&mut last, frame.silent, "ActivityStarted", Some(Value::Object(d)));
+                frame.last_event = last;
+                return true;
+            }
+            (Work::Task(t), Signal::Heartbeat { id }) if t.id == *id => {
+                if let Some(h) = t.heartbeat_seconds {
+                    t.heartbeat_timer = Some(self.new_timer(self.now + chrono::Duration::seconds(h as i64)));
+                }
+                return true;
+            }
             (Work::Backoff { timer }, Signal::Timer { id }) if timer.id == *id => {}
             (Work::Wait { timer, .. }, Signal::Timer { id }) if timer.id == *id => {}
             (Work::Parallel { branches }, _) => {
@@ -369,7 +427,7 @@ fn collect_pending(arn: &str, frame: &Frame, out: &mut Vec<Command>) {
     let Pos::Active(active) = &frame.pos else { return };
     match &active.work {
         Work::Task(t) => {
-            if let Some(timer) = t.timeout_timer {
+            for timer in [t.timeout_timer, t.heartbeat_timer].into_iter().flatten() {
                 out.push(Command::Timer { id: timer.id, due: timer.due });
             }
             out.push(Command::Invoke(TaskCall {

@@ -41,10 +41,36 @@ fn is_callback(resource: &str) -> bool {
     resource.ends_with(".waitForTaskToken")
 }
 
+/// Does the task's result arrive after a first answer (`.sync`, `.sync:2`, `.waitForTaskToken`)?
+pub fn is_two_phase(resource: &str) -> bool {
+    is_callback(resource) || resource.ends_with(".sync") || resource.ends_with(".sync:2")
+}
+
+/// A task token: names the execution and the task attempt, plus 128 random bits so that it
+/// cannot be guessed.
+pub fn make_token(execution_arn: &str, task_id: u64, random: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{task_id}|{random}|{execution_arn}"))
+}
+
+/// The execution and task a well-formed token names.
+pub fn parse_token(token: &str) -> Option<(String, u64)> {
+    use base64::Engine as _;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let mut parts = text.splitn(3, '|');
+    let id = parts.next()?.parse().ok()?;
+    let _random = parts.next()?;
+    let arn = parts.next()?;
+    arn.starts_with("arn:").then(|| (arn.to_string(), id))
+}
+
 impl<'a> Interpreter<'a> {
     pub(super) fn run_task(&mut self, frame: &mut Frame, st: &'a State, e: Entered, task: &'a Task) {
-        let token = is_callback(&task.resource)
-            .then(|| format!("{}{}", self.entropy.uuid_v4(), self.entropy.uuid_v4()).replace('-', ""));
+        let info = classify(&task.resource);
+        let id = self.new_id();
+        let token = (is_callback(&task.resource) || info.family == TaskFamily::Activity)
+            .then(|| make_token(&self.info.arn, id, &self.entropy.uuid_v4().replace('-', "")));
         let extra = CtxExtra { token: token.as_deref(), map_item: None };
         let payload = match self.effective_input(st, &e, &frame.vars, extra) {
             Ok(p) => p,
@@ -58,8 +84,6 @@ impl<'a> Interpreter<'a> {
             Ok(x) => x,
             Err(f) => return self.fail(frame, st, e, f, Origin::Evaluation),
         };
-        let info = classify(&task.resource);
-        let id = self.new_id();
         let mut last = frame.last_event;
         match info.family {
             TaskFamily::Lambda => {
@@ -105,6 +129,13 @@ impl<'a> Interpreter<'a> {
         }
         frame.last_event = last;
         let timeout_timer = timeout.map(|secs| self.new_timer(self.now + chrono::Duration::seconds(secs as i64)));
+        // An activity's heartbeat clock starts when a worker takes the task.
+        let heartbeat_timer = match (heartbeat, info.family) {
+            (Some(h), TaskFamily::Service | TaskFamily::Lambda) => {
+                Some(self.new_timer(self.now + chrono::Duration::seconds(h as i64)))
+            }
+            _ => None,
+        };
         self.step.commands.push(Command::Invoke(TaskCall {
             id,
             attempt_key: format!("{}/{}", self.info.arn, id),
@@ -121,6 +152,7 @@ impl<'a> Interpreter<'a> {
             payload,
             timeout_timer,
             heartbeat_seconds: heartbeat,
+            heartbeat_timer,
             token,
         };
         frame.pos = Pos::Active(Box::new(Active { entered: e, work: Work::Task(work) }));
@@ -209,11 +241,15 @@ impl<'a> Interpreter<'a> {
                 }
             }
             Signal::TaskFailed { failure, .. } => Err(failure.clone()),
-            Signal::Timer { .. } => {
+            Signal::Timer { id } => {
                 self.step.commands.push(Command::CancelTask { id: t.id });
-                Err(Failure::without_cause(StatesError::Timeout.as_str()))
+                if t.heartbeat_timer.is_some_and(|h| h.id == *id) {
+                    Err(Failure::without_cause(StatesError::HeartbeatTimeout.as_str()))
+                } else {
+                    Err(Failure::without_cause(StatesError::Timeout.as_str()))
+                }
             }
-            Signal::Stop { .. } => return,
+            _ => return,
         };
         match outcome {
             Ok(output) => {
@@ -221,7 +257,9 @@ impl<'a> Interpreter<'a> {
                 self.succeed_with_result(frame, st, e, output)
             }
             Err(f) => {
-                let kind = if f.error == StatesError::Timeout.as_str() { "TimedOut" } else { "Failed" };
+                let timed_out =
+                    f.error == StatesError::Timeout.as_str() || f.error == StatesError::HeartbeatTimeout.as_str();
+                let kind = if timed_out { "TimedOut" } else { "Failed" };
                 self.emit(
                     &mut last,
                     frame.silent,

@@ -11,21 +11,24 @@ use tokio::task::JoinHandle;
 
 use super::{Engine, RngEntropy};
 use crate::interp::{Command, ExecState, Interpreter, Signal, Step};
-use crate::invoker::InvokeContext;
 use crate::store::{Commit, ExecutionRecord};
 
 /// How long a task in flight may take, in virtual time, before the next timer fires anyway.
 const VIRTUAL_TASK_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub(super) struct Actor {
-    engine: Engine,
-    machine: Arc<StateMachine>,
-    state: ExecState,
-    record: ExecutionRecord,
-    tx: mpsc::UnboundedSender<Signal>,
-    entropy: RngEntropy,
+    pub(super) engine: Engine,
+    pub(super) machine: Arc<StateMachine>,
+    pub(super) state: ExecState,
+    pub(super) record: ExecutionRecord,
+    pub(super) tx: mpsc::UnboundedSender<Signal>,
+    pub(super) entropy: RngEntropy,
     done: watch::Sender<bool>,
-    tasks: HashMap<u64, JoinHandle<()>>,
+    pub(super) tasks: HashMap<u64, JoinHandle<()>>,
+    /// Token and resource of each task attempt that has a token (callbacks, activities).
+    pub(super) tokens: HashMap<u64, (String, String)>,
+    /// Child executions of `.sync` tasks, stopped when the task is cancelled.
+    pub(super) children: HashMap<u64, std::sync::Arc<std::sync::Mutex<Option<String>>>>,
     timers: HashMap<u64, JoinHandle<()>>,
     /// Virtual-time timers (time scale 0): fired in due order whenever nothing else is pending.
     virtual_timers: BinaryHeap<Reverse<(DateTime<Utc>, u64)>>,
@@ -52,6 +55,8 @@ impl Actor {
             entropy,
             done,
             tasks: HashMap::new(),
+            tokens: HashMap::new(),
+            children: HashMap::new(),
             timers: HashMap::new(),
             virtual_timers: BinaryHeap::new(),
             virtual_now: None,
@@ -95,7 +100,7 @@ impl Actor {
                 },
             };
             if let Signal::TaskSucceeded { id, .. } | Signal::TaskFailed { id, .. } = &signal {
-                self.tasks.remove(id);
+                self.task_done(*id);
             }
             if let Signal::Timer { id } = &signal {
                 self.timers.remove(id);
@@ -106,8 +111,9 @@ impl Actor {
                 break;
             }
         }
-        for (_, h) in self.tasks.drain() {
-            h.abort();
+        let ids: Vec<u64> = self.tasks.keys().chain(self.tokens.keys()).copied().collect();
+        for id in ids {
+            self.cancel_task(id);
         }
         for (_, h) in self.timers.drain() {
             h.abort();
@@ -138,29 +144,8 @@ impl Actor {
         let scale = self.engine.inner.config.time_scale;
         for c in commands {
             match c {
-                Command::Invoke(call) => {
-                    let id = call.id;
-                    let ctx = InvokeContext {
-                        execution_arn: self.record.arn.clone(),
-                        region: self.engine.inner.config.region.clone(),
-                        account: self.engine.inner.config.account.clone(),
-                    };
-                    let fut = self.engine.inner.invoker.invoke(call, ctx);
-                    let tx = self.tx.clone();
-                    let h = tokio::spawn(async move {
-                        let signal = match fut.await {
-                            Ok(output) => Signal::TaskSucceeded { id, output },
-                            Err(failure) => Signal::TaskFailed { id, failure },
-                        };
-                        let _ = tx.send(signal);
-                    });
-                    self.tasks.insert(id, h);
-                }
-                Command::CancelTask { id } => {
-                    if let Some(h) = self.tasks.remove(&id) {
-                        h.abort();
-                    }
-                }
+                Command::Invoke(call) => self.start_task(call),
+                Command::CancelTask { id } => self.cancel_task(id),
                 Command::Timer { id, due } => {
                     if scale.is_virtual() {
                         self.virtual_timers.push(Reverse((due, id)));

@@ -2,7 +2,10 @@
 //! and only then carries out its commands (task calls, timers), feeding results back as signals.
 
 mod actor;
+pub mod callbacks;
 mod entropy;
+mod nested;
+mod tasks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -54,6 +57,7 @@ struct Inner {
     machines: Mutex<HashMap<String, (String, Arc<StateMachine>)>>,
     running: Mutex<HashMap<String, Running>>,
     events: broadcast::Sender<Arc<Committed>>,
+    callbacks: callbacks::Callbacks,
 }
 
 /// Events of one execution, just committed (for live views: progress, server-sent events).
@@ -97,6 +101,7 @@ impl Engine {
                 machines: Mutex::new(HashMap::new()),
                 running: Mutex::new(HashMap::new()),
                 events: broadcast::channel(4096).0,
+                callbacks: callbacks::Callbacks::default(),
             }),
         }
     }
@@ -301,6 +306,17 @@ impl Engine {
     /// Is this execution's input the one it was started with (for name idempotency)?
     pub fn running_input(&self, arn: &str) -> Option<Value> {
         self.lock_running().get(arn).map(|r| r.input.clone())
+    }
+
+    fn is_running(&self, arn: &str) -> bool {
+        self.lock_running().contains_key(arn)
+    }
+
+    /// Sends a signal to a running execution's actor (dropped when it is no longer running).
+    fn signal(&self, arn: &str, signal: Signal) {
+        if let Some(r) = self.lock_running().get(arn) {
+            let _ = r.tx.send(signal);
+        }
     }
 
     fn finished(&self, arn: &str) {

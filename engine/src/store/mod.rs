@@ -1,14 +1,18 @@
 //! Storage of state machines, executions and their histories, behind the [`Store`] trait. The
 //! execution row is a summary written together with the events it summarises.
 
+mod batch;
 pub mod memory;
+pub mod postgres;
+mod rows;
+pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::history::HistoryEvent;
-use crate::interp::{ExecState, ExecStatus, Terminal};
+use crate::interp::{Command, ExecState, ExecStatus, Interpreter, Terminal};
 use crate::invoker::BoxFuture;
 
 pub type StoreResult<T> = Result<T, crate::EngineError>;
@@ -95,6 +99,43 @@ pub struct Commit<'a> {
     pub events: &'a [HistoryEvent],
 }
 
+/// An unfinished execution as recovery sees it: what it waits for, without its state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unfinished {
+    pub arn: String,
+    /// Due time of its earliest pending timer.
+    pub wake_at: Option<DateTime<Utc>>,
+    /// Task attempts without a recorded result, to be sent again.
+    pub tasks: usize,
+}
+
+/// Everything needed to continue an execution from its last commit.
+#[derive(Debug, Clone)]
+pub struct StoredExecution {
+    pub record: ExecutionRecord,
+    pub state: ExecState,
+    /// The definition the execution started with (the machine may have been updated since).
+    pub definition: String,
+}
+
+/// What an execution waits for, derived from its state: the earliest timer and the number of
+/// task attempts in flight. Durable stores keep it beside the snapshot for recovery and parking.
+pub fn waiting_on(state: &ExecState) -> (Option<DateTime<Utc>>, usize) {
+    if state.status.is_terminal() {
+        return (None, 0);
+    }
+    let mut wake: Option<DateTime<Utc>> = None;
+    let mut tasks = 0;
+    for c in Interpreter::pending_commands(state) {
+        match c {
+            Command::Timer { due, .. } => wake = Some(wake.map_or(due, |w| w.min(due))),
+            Command::Invoke(_) => tasks += 1,
+            Command::CancelTask { .. } => {}
+        }
+    }
+    (wake, tasks)
+}
+
 pub trait Store: Send + Sync + 'static {
     fn put_state_machine(&self, rec: StateMachineRecord, replace: bool) -> BoxFuture<'_, StoreResult<()>>;
     fn get_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StateMachineRecord>>>;
@@ -110,4 +151,19 @@ pub trait Store: Send + Sync + 'static {
     fn list_executions(&self, filter: ExecutionFilter) -> BoxFuture<'_, StoreResult<Vec<ExecutionRecord>>>;
     /// Events with `id > after`, at most `limit`, in id order.
     fn history(&self, arn: &str, after: u64, limit: usize) -> BoxFuture<'_, StoreResult<Vec<HistoryEvent>>>;
+
+    /// Does the store keep execution snapshots, so that an execution can leave memory while it
+    /// waits and be continued after a restart?
+    fn durable(&self) -> bool {
+        false
+    }
+    /// Every execution still running, as of the last commit.
+    fn unfinished(&self) -> BoxFuture<'_, StoreResult<Vec<Unfinished>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+    /// The last committed snapshot of an execution (`None` from stores that keep none).
+    fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StoredExecution>>> {
+        let _ = arn;
+        Box::pin(async { Ok(None) })
+    }
 }
