@@ -96,7 +96,7 @@ impl<'a> Interpreter<'a> {
         }
         frame.last_event = last;
         let Some(c) = catcher else {
-            frame.pos = Pos::Done(Err(f));
+            self.end_with_error(frame, e, f);
             return;
         };
         let error_output = f.to_error_output();
@@ -125,9 +125,17 @@ impl<'a> Interpreter<'a> {
             Ok(out) => self.exit(frame, st, e, out, Transition::Next(c.next)),
             Err(err) => {
                 let err = self.in_state(st, &e, err);
-                frame.pos = Pos::Done(Err(err));
+                self.end_with_error(frame, e, err);
             }
         }
+    }
+
+    /// Ends a frame with an error, remembering where a redrive resumes it (with the unfinished
+    /// Parallel/Map work the caller left in `redrive_work`).
+    pub(super) fn end_with_error(&mut self, frame: &mut Frame, e: Entered, f: Failure) {
+        let work = self.redrive_work.take();
+        frame.redrive = Some(Box::new(super::RedrivePoint { entered: e, work }));
+        frame.pos = Pos::Done(Err(f));
     }
 }
 

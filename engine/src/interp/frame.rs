@@ -36,11 +36,31 @@ pub struct Frame {
     /// as child executions of their own).
     #[serde(default)]
     pub silent: bool,
+    /// Where a frame that ended in an error (or was aborted) resumes when the execution is
+    /// redriven.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redrive: Option<Box<RedrivePoint>>,
+}
+
+/// The state a failed frame was in, with its unfinished work (a Parallel's branches, a Map's
+/// iterations: the succeeded ones are kept, the others resume from their own redrive points).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RedrivePoint {
+    pub entered: Entered,
+    pub work: Option<Work>,
 }
 
 impl Frame {
     pub fn new(scope: ScopePath, vars: Variables, state: StateId, input: Value, last_event: u64) -> Self {
-        Frame { scope, vars, pos: Pos::Enter { state, input }, last_event, iteration: None, silent: false }
+        Frame {
+            scope,
+            vars,
+            pos: Pos::Enter { state, input },
+            last_event,
+            iteration: None,
+            silent: false,
+            redrive: None,
+        }
     }
 
     pub fn is_done(&self) -> bool {
@@ -148,6 +168,9 @@ pub struct MapWork {
     pub distributed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_run_arn: Option<String>,
+    /// Iterations that failed (kept so that a redrive runs them again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_frames: Vec<Frame>,
     /// The first iteration failure, reported when the tolerance is exceeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_failure: Option<Failure>,

@@ -154,6 +154,7 @@ impl<'a> Interpreter<'a> {
             effective_input,
             distributed,
             map_run_arn,
+            failed_frames: Vec::new(),
             first_failure: None,
         })
     }
@@ -241,7 +242,7 @@ impl<'a> Interpreter<'a> {
         for child in work.running.iter_mut() {
             self.advance(child);
         }
-        let mut failure = self.collect_iterations(frame, st, work);
+        let mut failure = self.collect_iterations(st, work);
         while failure.is_none()
             && work.next < work.items.len()
             && (work.max_concurrency == 0 || work.running.len() < work.max_concurrency)
@@ -250,19 +251,21 @@ impl<'a> Interpreter<'a> {
                 failure = Some(f);
                 break;
             }
-            failure = self.collect_iterations(frame, st, work);
+            failure = self.collect_iterations(st, work);
         }
         if let Some(f) = failure {
             let mut running = std::mem::take(&mut work.running);
             for child in running.iter_mut() {
                 self.abort_frame(child);
             }
+            work.running = running;
             let mut last = frame.last_event;
             if work.map_run_arn.is_some() {
                 self.emit(&mut last, frame.silent, "MapRunFailed", Some(details::failure(&f)));
             }
             frame.last_event = last;
-            let e = active.entered;
+            let Active { entered: e, work } = *active;
+            self.redrive_work = Some(work);
             self.fail_with(frame, st, e, f, Origin::Work, Some(("MapStateFailed", None)));
             return true;
         }
@@ -326,7 +329,7 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Takes finished iterations out of `running`; returns the failure that ends the Map, if any.
-    fn collect_iterations(&mut self, frame: &Frame, st: &State, work: &mut MapWork) -> Option<Failure> {
+    fn collect_iterations(&mut self, st: &State, work: &mut MapWork) -> Option<Failure> {
         let total = work.results.len().max(1) as f64;
         let mut i = 0;
         while i < work.running.len() {
@@ -334,29 +337,29 @@ impl<'a> Interpreter<'a> {
                 i += 1;
                 continue;
             }
-            let child = work.running.swap_remove(i);
+            let mut child = work.running.swap_remove(i);
             let index = child.iteration.unwrap_or(0);
             let silent = child.silent;
             let mut last = child.last_event;
-            match child.pos {
+            let outcome = std::mem::replace(&mut child.pos, Pos::Done(Ok(Value::Null)));
+            match outcome {
                 Pos::Done(Ok(v)) => {
-                    self.emit(
-                        &mut last,
-                        silent,
-                        "MapIterationSucceeded",
-                        Some(details::map_iteration(&st.name, index)),
-                    );
+                    let d = Some(details::map_iteration(&st.name, index));
+                    self.emit(&mut last, silent, "MapIterationSucceeded", d);
                     if let Some(slot) = work.results.get_mut(index) {
                         *slot = v;
                     }
                     work.succeeded += 1;
                 }
                 Pos::Done(Err(f)) => {
-                    self.emit(&mut last, silent, "MapIterationFailed", Some(details::map_iteration(&st.name, index)));
+                    let d = Some(details::map_iteration(&st.name, index));
+                    self.emit(&mut last, silent, "MapIterationFailed", d);
                     work.failed += 1;
                     if work.first_failure.is_none() {
                         work.first_failure = Some(f.clone());
                     }
+                    child.pos = Pos::Done(Err(f.clone()));
+                    work.failed_frames.push(child);
                     let tolerated = match (work.tolerated_count, work.tolerated_percentage) {
                         (None, None) => false,
                         (c, p) => {
@@ -365,7 +368,6 @@ impl<'a> Interpreter<'a> {
                         }
                     };
                     if !tolerated {
-                        let _ = frame;
                         if work.tolerated_count.is_none() && work.tolerated_percentage.is_none() {
                             return Some(f);
                         }
@@ -375,7 +377,7 @@ impl<'a> Interpreter<'a> {
                         ));
                     }
                 }
-                _ => {}
+                other => child.pos = other,
             }
         }
         None

@@ -10,6 +10,8 @@ mod map;
 mod parallel;
 mod states;
 mod task;
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -158,6 +160,8 @@ pub struct Interpreter<'a> {
     event_count: u64,
     next_id: u64,
     step: Step,
+    /// The work of a Parallel or Map state that is failing, kept for a redrive.
+    redrive_work: Option<Work>,
 }
 
 impl<'a> Interpreter<'a> {
@@ -172,8 +176,16 @@ impl<'a> Interpreter<'a> {
         let mut state =
             ExecState { info, event_count: 0, next_id: 1, root, status: ExecStatus::Running, exec_timer: None };
         let info = state.info.clone();
-        let mut it =
-            Interpreter { machine, info: &info, now, entropy, event_count: 0, next_id: 1, step: Step::default() };
+        let mut it = Interpreter {
+            machine,
+            info: &info,
+            now,
+            entropy,
+            event_count: 0,
+            next_id: 1,
+            step: Step::default(),
+            redrive_work: None,
+        };
         let mut last = 0;
         it.emit(&mut last, false, "ExecutionStarted", Some(details::execution_started(&info.input, &info.role_arn)));
         if let Some(secs) = machine.timeout_seconds {
@@ -204,6 +216,7 @@ impl<'a> Interpreter<'a> {
             event_count: state.event_count,
             next_id: state.next_id,
             step: Step::default(),
+            redrive_work: None,
         };
         match signal {
             Signal::Stop { error, cause } => {
@@ -235,6 +248,46 @@ impl<'a> Interpreter<'a> {
         }
         it.run(state);
         it.step
+    }
+
+    /// Redrives a failed, timed-out or aborted execution: `ExecutionRedriven`, then every frame
+    /// that ended in an error resumes at the state it failed in; succeeded Map iterations and
+    /// Parallel branches are not run again. `None` when there is nothing to redrive.
+    pub fn redrive(
+        machine: &StateMachine,
+        state: &mut ExecState,
+        now: DateTime<Utc>,
+        entropy: &dyn Entropy,
+    ) -> Option<Step> {
+        if !matches!(state.status, ExecStatus::Failed | ExecStatus::TimedOut | ExecStatus::Aborted) {
+            return None;
+        }
+        if state.root.redrive.is_none() {
+            return None;
+        }
+        state.info.redrive_count += 1;
+        state.status = ExecStatus::Running;
+        let info = state.info.clone();
+        let mut it = Interpreter {
+            machine,
+            info: &info,
+            now,
+            entropy,
+            event_count: state.event_count,
+            next_id: state.next_id,
+            step: Step::default(),
+            redrive_work: None,
+        };
+        let mut last = it.event_count;
+        let d = json!({"redriveCount": info.redrive_count});
+        it.emit(&mut last, false, "ExecutionRedriven", Some(d));
+        if let Some(secs) = machine.timeout_seconds {
+            state.exec_timer = Some(it.new_timer(now + chrono::Duration::seconds(secs as i64)));
+        }
+        state.root.last_event = last;
+        restore(&mut state.root, now);
+        it.run(state);
+        Some(it.step)
     }
 
     fn run(&mut self, state: &mut ExecState) {
@@ -419,7 +472,14 @@ impl<'a> Interpreter<'a> {
         let mut last = frame.last_event;
         self.emit(&mut last, silent, &format!("{type_name}StateAborted"), None);
         frame.last_event = last;
-        frame.pos = Pos::Done(Err(Failure::without_cause("States.Aborted")));
+        let Pos::Active(active) =
+            std::mem::replace(&mut frame.pos, Pos::Done(Err(Failure::without_cause("States.Aborted"))))
+        else {
+            return;
+        };
+        let Active { entered, work } = *active;
+        let work = matches!(work, Work::Parallel { .. } | Work::Map(_)).then_some(work);
+        frame.redrive = Some(Box::new(RedrivePoint { entered, work }));
     }
 }
 
@@ -444,4 +504,32 @@ fn collect_pending(arn: &str, frame: &Frame, out: &mut Vec<Command>) {
         Work::Parallel { branches } => branches.iter().for_each(|b| collect_pending(arn, b, out)),
         Work::Map(m) => m.running.iter().for_each(|b| collect_pending(arn, b, out)),
     }
+}
+
+/// Puts a frame that ended in an error back where it failed (see [`Interpreter::redrive`]).
+fn restore(frame: &mut Frame, now: DateTime<Utc>) {
+    if !matches!(frame.pos, Pos::Done(Err(_))) {
+        return;
+    }
+    let Some(point) = frame.redrive.take() else { return };
+    let RedrivePoint { mut entered, work } = *point;
+    frame.pos = match work {
+        None => Pos::Enter { state: entered.state, input: entered.input },
+        Some(Work::Parallel { mut branches }) => {
+            branches.iter_mut().for_each(|b| restore(b, now));
+            entered.entered_time = now;
+            Pos::Active(Box::new(Active { entered, work: Work::Parallel { branches } }))
+        }
+        Some(Work::Map(mut m)) => {
+            let mut again = std::mem::take(&mut m.failed_frames);
+            again.append(&mut m.running);
+            again.iter_mut().for_each(|b| restore(b, now));
+            m.running = again;
+            m.failed = 0;
+            m.first_failure = None;
+            entered.entered_time = now;
+            Pos::Active(Box::new(Active { entered, work: Work::Map(m) }))
+        }
+        Some(_) => Pos::Enter { state: entered.state, input: entered.input },
+    };
 }

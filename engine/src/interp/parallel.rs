@@ -60,9 +60,11 @@ impl<'a> Interpreter<'a> {
                     self.abort_frame(b);
                 }
             }
-            let Pos::Done(Err(f)) = std::mem::replace(&mut branches[i].pos, Pos::Done(Ok(Value::Null))) else {
+            let Pos::Done(Err(f)) = &branches[i].pos else {
                 return true;
             };
+            let f = f.clone();
+            self.redrive_work = Some(Work::Parallel { branches });
             let details = Some(crate::history::details::failure(&f));
             self.fail_with(frame, st, e, f, Origin::Work, Some(("ParallelStateFailed", details)));
             return true;
@@ -74,6 +76,9 @@ impl<'a> Interpreter<'a> {
                 _ => Value::Null,
             })
             .collect();
+        let mut last = frame.last_event;
+        self.emit(&mut last, frame.silent, "ParallelStateSucceeded", None);
+        frame.last_event = last;
         self.succeed_with_result(frame, st, e, Value::Array(outputs));
         true
     }

@@ -150,11 +150,11 @@ impl<'a> Interpreter<'a> {
         let cause = eval(&fail.cause, if matches!(fail.cause, Some(Dynamic::Path(_))) { "CausePath" } else { "Cause" });
         match (error, cause) {
             (Ok(error), Ok(cause)) => {
-                frame.pos = Pos::Done(Err(Failure { error: error.unwrap_or_default(), cause }));
+                self.end_with_error(frame, e, Failure { error: error.unwrap_or_default(), cause });
             }
             (Err(f), _) | (_, Err(f)) => {
                 let f = self.in_state(st, &e, f);
-                frame.pos = Pos::Done(Err(f));
+                self.end_with_error(frame, e, f);
             }
         }
     }
