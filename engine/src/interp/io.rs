@@ -45,6 +45,13 @@ pub struct Output {
 }
 
 impl<'a> Interpreter<'a> {
+    /// Records an intermediate value for TestState's inspection data.
+    pub(super) fn note(&self, key: &str, v: &Value) {
+        if let Some(m) = &self.inspect {
+            m.borrow_mut().insert(key.to_string(), v.clone());
+        }
+    }
+
     pub(super) fn context_value(&self, st: &State, e: &Entered, extra: CtxExtra<'_>) -> Value {
         context::build(
             self.info,
@@ -107,15 +114,24 @@ impl<'a> Interpreter<'a> {
         match st.query_language {
             QueryLanguage::JSONPath => {
                 let after_input = self.input_path(st, &e.input, &env).map_err(|f| self.in_state(st, e, f))?;
-                match &st.io.parameters {
+                self.note("afterInputPath", &after_input);
+                let r = match &st.io.parameters {
                     Some(t) => t.eval(&after_input, &env).map_err(|f| self.in_state(st, e, f)),
                     None => Ok(after_input),
+                };
+                if let Ok(v) = &r {
+                    self.note("afterParameters", v);
                 }
+                r
             }
             QueryLanguage::JSONata => match &st.io.arguments {
                 Some(t) => {
                     let states = Self::states_object(&e.input, ctx.clone(), None, None);
-                    t.eval(&states, &env, "Arguments").map_err(|f| self.in_state(st, e, f))
+                    let r = t.eval(&states, &env, "Arguments").map_err(|f| self.in_state(st, e, f));
+                    if let Ok(v) = &r {
+                        self.note("afterArguments", v);
+                    }
+                    r
                 }
                 None => Ok(e.input.clone()),
             },
@@ -145,6 +161,7 @@ impl<'a> Interpreter<'a> {
         let r = match st.query_language {
             QueryLanguage::JSONPath => self.jsonpath_result(st, e, &env, result),
             QueryLanguage::JSONata => (|| {
+                self.note("result", &result);
                 let states = Self::states_object(&e.input, ctx.clone(), Some(&result), None);
                 let value = match &st.io.output {
                     Some(t) => t.eval(&states, &env, "Output")?,
@@ -158,15 +175,18 @@ impl<'a> Interpreter<'a> {
     }
 
     fn jsonpath_result(&self, st: &State, e: &Entered, env: &Env<'_>, result: Value) -> Result<Output, Failure> {
+        self.note("result", &result);
         let selected = match &st.io.result_selector {
             Some(t) => t.eval(&result, env)?,
             None => result,
         };
+        self.note("afterResultSelector", &selected);
         let assigned = self.assign(st.assign.as_ref(), &selected, env)?;
         let merged = match &st.io.result_path {
             None => selected,
             Some(rp) => rp.apply(e.input.clone(), selected)?,
         };
+        self.note("afterResultPath", &merged);
         let value = self.output_path(st, merged, env)?;
         Ok(Output { value, assigned })
     }

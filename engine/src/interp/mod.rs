@@ -162,6 +162,8 @@ pub struct Interpreter<'a> {
     step: Step,
     /// The work of a Parallel or Map state that is failing, kept for a redrive.
     redrive_work: Option<Work>,
+    /// TestState's inspection data (`afterInputPath`, `result` …), recorded only when asked for.
+    inspect: Option<std::cell::RefCell<serde_json::Map<String, Value>>>,
 }
 
 impl<'a> Interpreter<'a> {
@@ -185,6 +187,7 @@ impl<'a> Interpreter<'a> {
             next_id: 1,
             step: Step::default(),
             redrive_work: None,
+            inspect: None,
         };
         let mut last = 0;
         it.emit(&mut last, false, "ExecutionStarted", Some(details::execution_started(&info.input, &info.role_arn)));
@@ -194,6 +197,67 @@ impl<'a> Interpreter<'a> {
         state.root.last_event = 0;
         it.run(&mut state);
         (state, it.step)
+    }
+
+    /// Starts an execution for TestState: the root scope sees `variables`, and the intermediate
+    /// values of input and output processing are recorded.
+    pub fn start_inspected(
+        machine: &StateMachine,
+        info: ExecInfo,
+        variables: serde_json::Map<String, Value>,
+        now: DateTime<Utc>,
+        entropy: &dyn Entropy,
+    ) -> (ExecState, Step, serde_json::Map<String, Value>) {
+        let mut vars = Variables::new();
+        for (k, v) in variables {
+            vars.set(k, v);
+        }
+        let root = Frame::new(Vec::new(), vars, machine.scope.start_at, info.input.clone(), 0);
+        let mut state =
+            ExecState { info, event_count: 0, next_id: 1, root, status: ExecStatus::Running, exec_timer: None };
+        let info = state.info.clone();
+        let mut it = Interpreter {
+            machine,
+            info: &info,
+            now,
+            entropy,
+            event_count: 0,
+            next_id: 1,
+            step: Step::default(),
+            redrive_work: None,
+            inspect: Some(Default::default()),
+        };
+        let mut last = 0;
+        it.emit(&mut last, false, "ExecutionStarted", Some(details::execution_started(&info.input, &info.role_arn)));
+        it.run(&mut state);
+        let inspection = it.inspect.take().map(|c| c.into_inner()).unwrap_or_default();
+        (state, it.step, inspection)
+    }
+
+    /// [`Self::resume`] with inspection data recorded (for TestState).
+    pub fn resume_inspected(
+        machine: &StateMachine,
+        state: &mut ExecState,
+        signal: Signal,
+        now: DateTime<Utc>,
+        entropy: &dyn Entropy,
+    ) -> (Step, serde_json::Map<String, Value>) {
+        let info = state.info.clone();
+        let mut it = Interpreter {
+            machine,
+            info: &info,
+            now,
+            entropy,
+            event_count: state.event_count,
+            next_id: state.next_id,
+            step: Step::default(),
+            redrive_work: None,
+            inspect: Some(Default::default()),
+        };
+        it.deliver(&mut state.root, &signal);
+        it.run(state);
+        let inspection = it.inspect.take().map(|c| c.into_inner()).unwrap_or_default();
+        (it.step, inspection)
     }
 
     /// Applies a signal and advances.
@@ -217,6 +281,7 @@ impl<'a> Interpreter<'a> {
             next_id: state.next_id,
             step: Step::default(),
             redrive_work: None,
+            inspect: None,
         };
         match signal {
             Signal::Stop { error, cause } => {
@@ -277,6 +342,7 @@ impl<'a> Interpreter<'a> {
             next_id: state.next_id,
             step: Step::default(),
             redrive_work: None,
+            inspect: None,
         };
         let mut last = it.event_count;
         let d = json!({"redriveCount": info.redrive_count});
