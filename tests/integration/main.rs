@@ -2,3 +2,5 @@
 
 mod cli;
 mod conformance;
+mod durable;
+mod functions;

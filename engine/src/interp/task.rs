@@ -230,9 +230,13 @@ impl<'a> Interpreter<'a> {
         let outcome = match signal {
             Signal::TaskSucceeded { output, .. } => {
                 if json_size(output) > MAX_PAYLOAD_BYTES {
+                    // AWS names a service integration by its service, a function by its ARN.
+                    let who = if info.family == TaskFamily::Service { &info.resource_type } else { &t.resource };
                     Err(Failure::states(
                         StatesError::DataLimitExceeded,
-                        format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", t.resource),
+                        format!(
+                            "The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."
+                        ),
                     ))
                 } else {
                     let d = json!({"output": json_text(output), "outputDetails": {"truncated": false}});
