@@ -68,42 +68,160 @@ pub fn epoch(t: DateTime<Utc>) -> Value {
     json!(t.timestamp_millis() as f64 / 1000.0)
 }
 
-/// AWS's rules for state machine and execution names.
-pub fn check_name(name: &str) -> Result<(), AwsError> {
-    let bad = name.is_empty()
-        || name.chars().count() > 80
-        || name.chars().any(|c| {
-            c.is_whitespace()
-                || c.is_control()
-                || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
-                || ('\u{7f}'..='\u{9f}').contains(&c)
-        });
+/// The model's length rule for a name member (checked before anything is looked up).
+pub fn check_name_length(member: &str, name: &str) -> Result<(), AwsError> {
+    if name.is_empty() {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{name}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 1"
+        )));
+    }
+    if name.chars().count() > 80 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{name}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to 80"
+        )));
+    }
+    Ok(())
+}
+
+/// AWS's character rules for state machine, activity and execution names: no whitespace,
+/// brackets, wildcards, special characters or control characters.
+pub fn check_name_chars(name: &str) -> Result<(), AwsError> {
+    let bad = name.chars().any(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+    });
     if bad {
         return Err(AwsError::new("InvalidName", format!("Invalid Name: '{name}'")));
     }
     Ok(())
 }
 
-/// Checks that `arn` is a Step Functions ARN of the given resource type.
+/// Both name rules, for operations that look nothing up first.
+pub fn check_name(name: &str) -> Result<(), AwsError> {
+    check_name_length("name", name)?;
+    check_name_chars(name)
+}
+
+/// Checks that `arn` is a Step Functions ARN of one of the given resource types.
 pub fn check_arn(arn: &str, resource: &[&str]) -> Result<(), AwsError> {
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
-    let ok = parts.len() >= 7
-        && parts[0] == "arn"
-        && parts[2] == "states"
-        && resource.contains(&parts[5])
-        && !parts[6].is_empty();
-    if ok {
-        Ok(())
-    } else {
-        Err(AwsError::new("InvalidArn", format!("Invalid Arn: '{arn}'")))
+    if parts.len() < 7 || parts[0] != "arn" || parts[2] != "states" {
+        return Err(AwsError::new("InvalidArn", format!("Invalid Arn: 'Invalid ARN prefix: {arn}'")));
+    }
+    if !resource.contains(&parts[5]) {
+        return Err(AwsError::new(
+            "InvalidArn",
+            format!("Invalid Arn: 'Resource type not valid in this context: {}'", parts[5]),
+        ));
+    }
+    if parts[6].is_empty() {
+        return Err(AwsError::new("InvalidArn", format!("Invalid Arn: '{arn}'")));
+    }
+    Ok(())
+}
+
+/// A state machine ARN split into its base and what follows the name: a version number or
+/// an alias name (`…:stateMachine:NAME:1`, `…:stateMachine:NAME:prod`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineArn {
+    pub base: String,
+    pub qualifier: Option<Qualifier>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Qualifier {
+    Version(u64),
+    Alias(String),
+}
+
+impl MachineArn {
+    pub fn parse(arn: &str) -> Result<Self, AwsError> {
+        check_arn(arn, &["stateMachine"])?;
+        let parts: Vec<&str> = arn.split(':').collect();
+        match parts.len() {
+            7 => Ok(MachineArn { base: arn.to_string(), qualifier: None }),
+            8 if !parts[7].is_empty() => {
+                let base = parts[..7].join(":");
+                let qualifier = match parts[7].parse::<u64>() {
+                    Ok(n) if n > 0 => Qualifier::Version(n),
+                    _ => Qualifier::Alias(parts[7].to_string()),
+                };
+                Ok(MachineArn { base, qualifier: Some(qualifier) })
+            }
+            _ => Err(AwsError::new("InvalidArn", format!("Invalid Arn: '{arn}'"))),
+        }
+    }
+
+    pub fn version(&self) -> Option<u64> {
+        match self.qualifier {
+            Some(Qualifier::Version(n)) => Some(n),
+            _ => None,
+        }
     }
 }
 
+pub fn optional_u64(req: &Value, member: &str) -> Result<Option<u64>, AwsError> {
+    match req.get(member) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+            AwsError::new("SerializationException", format!("'{member}' must be a non-negative integer"))
+        }),
+    }
+}
+
+pub fn optional_array<'a>(req: &'a Value, member: &str) -> Result<Option<&'a Vec<Value>>, AwsError> {
+    match req.get(member) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) => Ok(Some(a)),
+        Some(_) => Err(AwsError::new("SerializationException", format!("'{member}' must be a list"))),
+    }
+}
+
+/// A string member's length limit, with AWS's message.
+pub fn check_length(member: &str, value: &str, max: usize) -> Result<(), AwsError> {
+    if value.len() > max {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+        )));
+    }
+    Ok(())
+}
+
+/// A page of `items` from `offset`, and the token for the next page when there is one.
+pub fn paginate<T: Clone>(items: &[T], req: &Value) -> Result<(Vec<T>, Option<String>), AwsError> {
+    let limit = max_results(req)?;
+    let offset = page_offset(req)?;
+    let page = items.iter().skip(offset).take(limit).cloned().collect();
+    let next = (offset + limit < items.len()).then(|| next_token(offset + limit));
+    Ok((page, next))
+}
+
+/// Where an execution came from: its state machine, and the version and alias it was started
+/// through (an execution started through a version records the version's ARN).
+pub fn lineage(state_machine_arn: &str, alias: Option<&str>) -> Map<String, Value> {
+    let mut m = Map::new();
+    match MachineArn::parse(state_machine_arn) {
+        Ok(MachineArn { base, qualifier: Some(Qualifier::Version(_)) }) => {
+            m.insert("stateMachineArn".into(), json!(base));
+            m.insert("stateMachineVersionArn".into(), json!(state_machine_arn));
+        }
+        _ => {
+            m.insert("stateMachineArn".into(), json!(state_machine_arn));
+        }
+    }
+    if let Some(a) = alias {
+        m.insert("stateMachineAliasArn".into(), json!(a));
+    }
+    m
+}
+
 /// DescribeExecution's answer (also the base of StartSyncExecution's).
-pub fn execution_description(r: &ExecutionRecord) -> Value {
+pub fn execution_description(r: &ExecutionRecord, alias: Option<&str>) -> Value {
     let mut m = Map::new();
     m.insert("executionArn".into(), json!(r.arn));
-    m.insert("stateMachineArn".into(), json!(r.state_machine_arn));
+    m.extend(lineage(&r.state_machine_arn, alias));
     m.insert("name".into(), json!(r.name));
     m.insert("status".into(), json!(r.status.as_str()));
     m.insert("startDate".into(), epoch(r.start));
@@ -123,5 +241,21 @@ pub fn execution_description(r: &ExecutionRecord) -> Value {
         m.insert("cause".into(), json!(c));
     }
     m.insert("redriveCount".into(), json!(r.redrive_count));
+    let (status, reason) = redrive_status(r);
+    m.insert("redriveStatus".into(), json!(status));
+    if let Some(reason) = reason {
+        m.insert("redriveStatusReason".into(), json!(reason));
+    }
     Value::Object(m)
+}
+
+/// Whether RedriveExecution could take this execution, as DescribeExecution reports it.
+fn redrive_status(r: &ExecutionRecord) -> (&'static str, Option<String>) {
+    use engine::interp::ExecStatus::*;
+    match r.status {
+        Running | Succeeded => {
+            ("NOT_REDRIVABLE", Some(format!("Execution is {} and cannot be redriven", r.status.as_str())))
+        }
+        Failed | TimedOut | Aborted => ("REDRIVABLE", None),
+    }
 }

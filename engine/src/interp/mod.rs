@@ -327,9 +327,7 @@ impl<'a> Interpreter<'a> {
         if !matches!(state.status, ExecStatus::Failed | ExecStatus::TimedOut | ExecStatus::Aborted) {
             return None;
         }
-        if state.root.redrive.is_none() {
-            return None;
-        }
+        state.root.redrive.as_ref()?;
         state.info.redrive_count += 1;
         state.status = ExecStatus::Running;
         let info = state.info.clone();
