@@ -32,6 +32,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("timeline.js", "text/javascript; charset=utf-8", include_str!("../../web-ui/js/timeline.js")),
     ("events.js", "text/javascript; charset=utf-8", include_str!("../../web-ui/js/events.js")),
     ("preview.js", "text/javascript; charset=utf-8", include_str!("../../web-ui/js/preview.js")),
+    ("json-editor.js", "text/javascript; charset=utf-8", include_str!("../../web-ui/js/json-editor.js")),
     ("favicon.svg", "image/svg+xml", include_str!("../../web-ui/favicon.svg")),
 ];
 

@@ -1,9 +1,16 @@
 //! The `cairn` command line: one module per subcommand. The binary's `main` is [`main`], so that
 //! tests can build the same command under another name.
 
+pub mod bench;
+pub mod client;
+pub mod describe;
 pub mod graph;
+pub mod history;
+pub mod list;
 pub mod run;
 pub mod serve;
+pub mod start;
+pub mod stop;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +32,18 @@ enum Command {
     Validate(validate::Args),
     /// Print the graph of a definition (DOT or JSON).
     Graph(graph::Args),
+    /// Run the benchmark suite and print one table of medians (`--json`, `--quick`, `--full`).
+    Bench(bench::Args),
+    /// Start an execution on a server (`--wait` to wait for its end).
+    Start(start::Args),
+    /// Describe an execution or a state machine on a server.
+    Describe(describe::Args),
+    /// Print an execution's event history.
+    History(history::Args),
+    /// Stop a running execution.
+    Stop(stop::Args),
+    /// List a server's state machines, or one state machine's executions.
+    List(list::Args),
 }
 
 /// Parses the command line and runs the subcommand; returns the process exit status.
@@ -35,6 +54,12 @@ pub fn main() -> std::process::ExitCode {
         Command::Run(a) => run::main(a),
         Command::Validate(a) => validate::main(a),
         Command::Graph(a) => graph::main(a),
+        Command::Bench(a) => bench::main(a),
+        Command::Start(a) => start::main(a),
+        Command::Describe(a) => describe::main(a),
+        Command::History(a) => history::main(a),
+        Command::Stop(a) => stop::main(a),
+        Command::List(a) => list::main(a),
     };
     std::process::ExitCode::from(code)
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use engine::store::memory::MemoryStore;
+use engine::store::postgres::LeaseConfig;
 use engine::{Engine, EngineConfig};
 use executor::{Executor, Registry};
 
@@ -11,9 +11,14 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "CAIRN_BIND")]
     bind: String,
-    /// Storage: `memory` (nothing survives a restart).
-    #[arg(long, default_value = "memory", env = "CAIRN_DB")]
+    /// Storage: `sqlite://PATH` (relative to the working directory, created if missing),
+    /// `postgres://…` (several servers may share it), or `memory` (nothing survives a restart).
+    #[arg(long, default_value = "sqlite://cairn.db", env = "CAIRN_DB")]
     db: String,
+    /// With PostgreSQL: how long this server's claim on its executions lasts without renewal;
+    /// another server takes them over after it.
+    #[arg(long, default_value_t = 10, env = "CAIRN_LEASE_SECONDS")]
+    lease_seconds: u64,
     /// A JSON file of functions (`{"name": {"command": [...]} | {"url": "..."}}`).
     #[arg(long, env = "CAIRN_FUNCTIONS")]
     functions: Option<String>,
@@ -23,6 +28,8 @@ pub struct Args {
     /// Account used in ARNs when a request does not name one.
     #[arg(long, default_value = "000000000000", env = "CAIRN_ACCOUNT")]
     account: String,
+    #[command(flatten)]
+    security: crate::auth::SecurityArgs,
 }
 
 pub fn main(a: Args) -> u8 {
@@ -47,12 +54,7 @@ pub fn main(a: Args) -> u8 {
 }
 
 async fn run(a: Args) -> anyhow::Result<()> {
-    if a.db != "memory" {
-        anyhow::bail!(
-            "--db {}: durable storage (sqlite://, postgres://) is not implemented yet; use --db memory",
-            a.db
-        );
-    }
+    let auth = a.security.config_for(&a.bind).await?;
     let registry = Arc::new(Registry::new());
     if let Some(f) = &a.functions {
         let n = registry.load_file(f)?;
@@ -64,14 +66,21 @@ async fn run(a: Args) -> anyhow::Result<()> {
         default_role_arn: format!("arn:aws:iam::{}:role/cairn", a.account),
         ..EngineConfig::default()
     };
-    let engine = Engine::new(Arc::new(MemoryStore::new()), Arc::new(Executor::new(registry.clone())), config);
+    let lease = LeaseConfig { lease: std::time::Duration::from_secs(a.lease_seconds.max(1)), ..LeaseConfig::default() };
+    let store = engine::store::open(&a.db, lease).await?;
+    let engine = Engine::new(store, Arc::new(Executor::new(registry.clone())), config);
+    let resumed = engine.recover().await?;
+    tracing::info!(db = %a.db, resumed, "storage ready");
     let listener = tokio::net::TcpListener::bind(&a.bind).await?;
     let loopback = listener.local_addr()?.ip().is_loopback();
-    let state = Arc::new(crate::AppState {
-        engine,
-        registry,
-        config: crate::ServerConfig { region: a.region, account: a.account, allow_command_functions: loopback },
-    });
+    let config = crate::ServerConfig {
+        region: a.region,
+        account: a.account,
+        allow_command_functions: loopback,
+        auth,
+        ..crate::ServerConfig::default()
+    };
+    let state = Arc::new(crate::AppState::new(engine, registry, config));
     tracing::info!(address = %listener.local_addr()?, "cairn listening");
     crate::serve(listener, crate::router(state), shutdown_signal()).await?;
     Ok(())

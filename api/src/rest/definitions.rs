@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::problem::DiagnosticView;
 use super::extract::Body;
+use super::problem::DiagnosticView;
 use super::Problem;
 
 /// AWS's limit on a definition.

@@ -187,6 +187,9 @@ mod tests {
         assert_eq!(status_filter(Some("FAILED")).ok(), Some(Some(ExecStatus::Failed)));
         assert_eq!(status_filter(Some("")).ok(), Some(None));
         let e = status_filter(Some("DONE")).err().map(|p| p.detail);
-        assert_eq!(e.as_deref(), Some("status must be one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, not 'DONE'"));
+        assert_eq!(
+            e.as_deref(),
+            Some("status must be one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, not 'DONE'")
+        );
     }
 }

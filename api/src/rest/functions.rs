@@ -42,9 +42,7 @@ fn check_name(name: &str) -> Result<(), Problem> {
     if ok {
         Ok(())
     } else {
-        Err(Problem::bad_request(format!(
-            "function name '{name}' must be 1 to 140 letters, digits, '-', '_' or '.'"
-        )))
+        Err(Problem::bad_request(format!("function name '{name}' must be 1 to 140 letters, digits, '-', '_' or '.'")))
     }
 }
 

@@ -102,6 +102,12 @@ impl From<EngineError> for Problem {
             EngineError::Storage(_) => {
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "Internal server error", detail)
             }
+            EngineError::ActivityDoesNotExist(_) => Problem::not_found("activity", detail),
+            EngineError::TaskTimedOut(_) => Problem::conflict("task-timed-out", detail),
+            EngineError::InvalidToken(_) => Problem::bad_request(detail),
+            // Errors the engine may add later are the caller's until said otherwise.
+            #[allow(unreachable_patterns)]
+            _ => Problem::bad_request(detail),
         }
     }
 }

@@ -120,7 +120,8 @@ pub async fn list(
 }
 
 async fn recent(state: &AppState, arn: &str) -> Result<RecentExecutions, Problem> {
-    let filter = ExecutionFilter { state_machine_arn: Some(arn.into()), status: None, offset: 0, limit: RECENT_WINDOW + 1 };
+    let filter =
+        ExecutionFilter { state_machine_arn: Some(arn.into()), status: None, offset: 0, limit: RECENT_WINDOW + 1 };
     let recs = state.engine.list_executions(filter).await?;
     let mut r = RecentExecutions {
         counted: recs.len().min(RECENT_WINDOW),
@@ -185,7 +186,10 @@ mod tests {
     #[test]
     fn names_follow_aws_rules() {
         assert!(check_name("orders-v2_final").is_ok());
-        assert_eq!(check_name("").err().map(|p| p.detail).as_deref(), Some("name must be 1 to 80 characters long, not 0"));
+        assert_eq!(
+            check_name("").err().map(|p| p.detail).as_deref(),
+            Some("name must be 1 to 80 characters long, not 0")
+        );
         assert_eq!(check_name("a b").err().map(|p| p.detail).as_deref(), Some("name must not contain ' '"));
         assert!(check_name("<script>").is_err());
         assert!(check_name(&"x".repeat(81)).is_err());

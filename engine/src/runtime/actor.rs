@@ -6,15 +6,18 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use state_lang::StateMachine;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::{Engine, RngEntropy};
 use crate::interp::{Command, ExecState, Interpreter, Signal, Step};
-use crate::store::{Commit, ExecutionRecord};
+use crate::store::{waiting_on, Commit, ExecutionRecord};
 
 /// How long a task in flight may take, in virtual time, before the next timer fires anyway.
 const VIRTUAL_TASK_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Most signals folded into one commit (their steps share a transaction).
+const MAX_SIGNALS_PER_COMMIT: usize = 256;
 
 pub(super) struct Actor {
     pub(super) engine: Engine,
@@ -23,7 +26,6 @@ pub(super) struct Actor {
     pub(super) record: ExecutionRecord,
     pub(super) tx: mpsc::UnboundedSender<Signal>,
     pub(super) entropy: RngEntropy,
-    done: watch::Sender<bool>,
     pub(super) tasks: HashMap<u64, JoinHandle<()>>,
     /// Token and resource of each task attempt that has a token (callbacks, activities).
     pub(super) tokens: HashMap<u64, (String, String)>,
@@ -44,7 +46,6 @@ impl Actor {
         record: ExecutionRecord,
         tx: mpsc::UnboundedSender<Signal>,
         entropy: RngEntropy,
-        done: watch::Sender<bool>,
     ) -> Self {
         Actor {
             engine,
@@ -53,7 +54,6 @@ impl Actor {
             record,
             tx,
             entropy,
-            done,
             tasks: HashMap::new(),
             tokens: HashMap::new(),
             children: HashMap::new(),
@@ -74,39 +74,23 @@ impl Actor {
     pub(super) async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Signal>, first: Vec<Command>) {
         self.act(first);
         while !self.state.status.is_terminal() {
-            let signal = match rx.try_recv() {
-                Ok(s) => s,
-                Err(_) if !self.virtual_timers.is_empty() => {
-                    // In virtual time the next timer fires as soon as nothing else is pending; a
-                    // task in flight gets a moment of real time first.
-                    let waited = if self.tasks.is_empty() {
-                        None
-                    } else {
-                        tokio::time::timeout(VIRTUAL_TASK_GRACE, rx.recv()).await.ok()
-                    };
-                    match waited {
-                        Some(Some(s)) => s,
-                        Some(None) => break,
-                        None => {
-                            let Some(Reverse((due, id))) = self.virtual_timers.pop() else { break };
-                            self.virtual_now = Some(due.max(self.now()));
-                            Signal::Timer { id }
-                        }
-                    }
-                }
-                Err(_) => match rx.recv().await {
-                    Some(s) => s,
-                    None => break,
-                },
-            };
-            if let Signal::TaskSucceeded { id, .. } | Signal::TaskFailed { id, .. } = &signal {
-                self.task_done(*id);
+            if rx.is_empty() && self.try_park(&rx) {
+                return;
             }
-            if let Signal::Timer { id } = &signal {
-                self.timers.remove(id);
+            let Some(signal) = self.next_signal(&mut rx).await else { break };
+            let mut step = self.apply(signal);
+            // Signals already queued join this step: one commit for all of them.
+            for _ in 1..MAX_SIGNALS_PER_COMMIT {
+                if step.terminal.is_some() {
+                    break;
+                }
+                let Ok(signal) = rx.try_recv() else { break };
+                let more = self.apply(signal);
+                step.events.extend(more.events);
+                step.commands.extend(more.commands);
+                step.terminal = more.terminal;
             }
             let now = self.now();
-            let step = Interpreter::resume(&self.machine, &mut self.state, signal, now, &self.entropy);
             if !self.commit(step, now).await {
                 break;
             }
@@ -119,7 +103,60 @@ impl Actor {
             h.abort();
         }
         self.engine.finished(&self.record.arn);
-        let _ = self.done.send(true);
+    }
+
+    /// The next signal: queued ones first; in virtual time, the next timer once nothing else is
+    /// pending. `None` when no signal can come any more.
+    async fn next_signal(&mut self, rx: &mut mpsc::UnboundedReceiver<Signal>) -> Option<Signal> {
+        if let Ok(s) = rx.try_recv() {
+            return Some(s);
+        }
+        if self.virtual_timers.is_empty() {
+            return rx.recv().await;
+        }
+        // A task in flight gets a moment of real time before the next virtual timer fires.
+        let waited =
+            if self.tasks.is_empty() { None } else { tokio::time::timeout(VIRTUAL_TASK_GRACE, rx.recv()).await.ok() };
+        match waited {
+            Some(s) => s,
+            None => {
+                let Reverse((due, id)) = self.virtual_timers.pop()?;
+                self.virtual_now = Some(due.max(self.now()));
+                Some(Signal::Timer { id })
+            }
+        }
+    }
+
+    /// Advances the interpreter by one signal (nothing is committed yet).
+    fn apply(&mut self, signal: Signal) -> Step {
+        if let Signal::TaskSucceeded { id, .. } | Signal::TaskFailed { id, .. } = &signal {
+            self.task_done(*id);
+        }
+        if let Signal::Timer { id } = &signal {
+            self.timers.remove(id);
+        }
+        let now = self.now();
+        Interpreter::resume(&self.machine, &mut self.state, signal, now, &self.entropy)
+    }
+
+    /// Leaves memory if the execution only waits on timers that are not near: the timer service
+    /// brings it back from its last commit.
+    fn try_park(&mut self, rx: &mpsc::UnboundedReceiver<Signal>) -> bool {
+        if !self.engine.parks() || !self.tasks.is_empty() || !self.tokens.is_empty() || !self.children.is_empty() {
+            return false;
+        }
+        let (wake, tasks) = waiting_on(&self.state);
+        let soon = chrono::TimeDelta::from_std(super::parking::PARK_AFTER).unwrap_or(chrono::TimeDelta::MAX);
+        if tasks > 0 || wake.is_some_and(|w| w - self.now() < soon) {
+            return false;
+        }
+        if !self.engine.park(&self.record.arn, wake, rx) {
+            return false;
+        }
+        for (_, h) in self.timers.drain() {
+            h.abort();
+        }
+        true
     }
 
     /// Commits a step, then carries out its commands. `false` when the store refused.

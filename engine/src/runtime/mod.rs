@@ -5,7 +5,9 @@ mod actor;
 pub mod callbacks;
 mod entropy;
 mod nested;
+mod parking;
 mod tasks;
+pub mod test_state;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -58,6 +60,9 @@ struct Inner {
     running: Mutex<HashMap<String, Running>>,
     events: broadcast::Sender<Arc<Committed>>,
     callbacks: callbacks::Callbacks,
+    /// Told when an execution's actor ends for good (see [`Engine::wait_for`]).
+    waiters: Mutex<HashMap<String, watch::Sender<bool>>>,
+    parking: parking::Parking,
 }
 
 /// Events of one execution, just committed (for live views: progress, server-sent events).
@@ -68,9 +73,10 @@ pub struct Committed {
     pub events: Vec<crate::history::HistoryEvent>,
 }
 
+/// An execution in memory. Signals are sent under the `running` lock, so that an actor can
+/// check that none is queued before it parks.
 struct Running {
     tx: mpsc::UnboundedSender<Signal>,
-    done: watch::Receiver<bool>,
     input: Value,
 }
 
@@ -102,6 +108,8 @@ impl Engine {
                 running: Mutex::new(HashMap::new()),
                 events: broadcast::channel(4096).0,
                 callbacks: callbacks::Callbacks::default(),
+                waiters: Mutex::new(HashMap::new()),
+                parking: parking::Parking::default(),
             }),
         }
     }
@@ -185,15 +193,21 @@ impl Engine {
 
     /// The parsed machine for a stored record (parsed once per definition).
     fn machine_for(&self, rec: &StateMachineRecord) -> Result<Arc<StateMachine>, EngineError> {
-        if let Some((def, m)) = self.lock_machines().get(&rec.arn) {
-            if *def == rec.definition {
+        self.machine_for_definition(&rec.arn, &rec.definition)
+    }
+
+    /// The parsed machine of a definition of a state machine (an execution keeps the definition
+    /// it started with, even after the machine is updated).
+    fn machine_for_definition(&self, arn: &str, definition: &str) -> Result<Arc<StateMachine>, EngineError> {
+        if let Some((def, m)) = self.lock_machines().get(arn) {
+            if def == definition {
                 return Ok(m.clone());
             }
         }
         let m = Arc::new(
-            state_lang::load(&rec.definition).map_err(|d| EngineError::InvalidDefinition(describe_diagnostics(&d)))?,
+            state_lang::load(definition).map_err(|d| EngineError::InvalidDefinition(describe_diagnostics(&d)))?,
         );
-        self.lock_machines().insert(rec.arn.clone(), (rec.definition.clone(), m.clone()));
+        self.lock_machines().insert(arn.to_string(), (definition.to_string(), m.clone()));
         Ok(m)
     }
 
@@ -254,21 +268,27 @@ impl Engine {
             return Ok(record);
         }
         let (tx, rx) = mpsc::unbounded_channel();
-        let (done_tx, done_rx) = watch::channel(false);
-        self.lock_running().insert(arn.clone(), Running { tx: tx.clone(), done: done_rx, input: req.input });
-        let actor = actor::Actor::new(self.clone(), machine, state, record.clone(), tx, entropy, done_tx);
+        self.lock_running().insert(arn.clone(), Running { tx: tx.clone(), input: req.input });
+        let actor = actor::Actor::new(self.clone(), machine, state, record.clone(), tx, entropy);
         tokio::spawn(actor.run(rx, step.commands));
         Ok(record)
     }
 
-    /// Waits until the execution is no longer running, then returns its record.
+    /// Waits until the execution is no longer running (or its actor gave up on a failed commit),
+    /// then returns its record.
     pub async fn wait_for(&self, arn: &str) -> Result<ExecutionRecord, EngineError> {
-        let done = self.lock_running().get(arn).map(|r| r.done.clone());
-        if let Some(mut done) = done {
-            while !*done.borrow() {
-                if done.changed().await.is_err() {
-                    break;
-                }
+        let mut done = {
+            let mut waiters = self.inner.waiters.lock().unwrap_or_else(|p| p.into_inner());
+            waiters.entry(arn.to_string()).or_insert_with(|| watch::channel(false).0).subscribe()
+        };
+        // Subscribed first, read second: an end between the two is not missed.
+        let rec = self.describe_execution(arn).await?;
+        if rec.status.is_terminal() {
+            return Ok(rec);
+        }
+        while !*done.borrow_and_update() {
+            if done.changed().await.is_err() {
+                break;
             }
         }
         self.describe_execution(arn).await
@@ -293,14 +313,12 @@ impl Engine {
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<ExecutionRecord, EngineError> {
-        let tx = self.lock_running().get(arn).map(|r| r.tx.clone());
-        match tx {
-            Some(tx) => {
-                let _ = tx.send(Signal::Stop { error, cause });
-                self.wait_for(arn).await
-            }
-            None => self.describe_execution(arn).await,
+        let rec = self.describe_execution(arn).await?;
+        if rec.status.is_terminal() {
+            return Ok(rec);
         }
+        self.signal(arn, Signal::Stop { error, cause });
+        self.wait_for(arn).await
     }
 
     /// Is this execution's input the one it was started with (for name idempotency)?
@@ -312,15 +330,24 @@ impl Engine {
         self.lock_running().contains_key(arn)
     }
 
-    /// Sends a signal to a running execution's actor (dropped when it is no longer running).
+    /// Sends a signal to an execution, bringing it back into memory if it is parked (dropped
+    /// when the execution has finished).
     fn signal(&self, arn: &str, signal: Signal) {
-        if let Some(r) = self.lock_running().get(arn) {
-            let _ = r.tx.send(signal);
+        self.activate(arn, Some(signal));
+    }
+
+    /// The execution's actor ended for good: forget it and tell whoever waits.
+    fn finished(&self, arn: &str) {
+        self.lock_running().remove(arn);
+        let waiter = self.inner.waiters.lock().unwrap_or_else(|p| p.into_inner()).remove(arn);
+        if let Some(w) = waiter {
+            let _ = w.send(true);
         }
     }
 
-    fn finished(&self, arn: &str) {
-        self.lock_running().remove(arn);
+    /// Executions in memory and executions parked (for benchmarks and metrics).
+    pub fn load_figures(&self) -> (usize, usize) {
+        (self.lock_running().len(), self.inner.parking.len())
     }
 
     fn now(&self) -> chrono::DateTime<Utc> {

@@ -98,3 +98,98 @@ async fn apply_all<S: Sink>(sink: &S, writes: &[Write], stats: &CommitStats) -> 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::store::rows::ExecWrite;
+
+    /// Refuses any transaction holding the write named "bad"; records the batch sizes it saw.
+    #[derive(Default)]
+    struct Picky {
+        batches: Mutex<Vec<usize>>,
+    }
+
+    impl Sink for Picky {
+        fn apply<'a>(&'a self, writes: &'a [Write]) -> BoxFuture<'a, Result<Vec<StoreResult<()>>, sqlx::Error>> {
+            self.batches.lock().unwrap_or_else(|p| p.into_inner()).push(writes.len());
+            let bad = writes.iter().any(|w| w.exec().arn == "bad");
+            Box::pin(async move {
+                if bad {
+                    return Err(sqlx::Error::Protocol("refused".into()));
+                }
+                Ok(writes.iter().map(|_| Ok(())).collect())
+            })
+        }
+    }
+
+    fn write(arn: &str) -> Write {
+        Write::Commit(ExecWrite {
+            arn: arn.into(),
+            name: arn.into(),
+            state_machine_arn: "sm".into(),
+            status: "RUNNING",
+            start: chrono::Utc::now(),
+            stop: None,
+            input: "{}".into(),
+            output: None,
+            error: None,
+            cause: None,
+            redrive_count: 0,
+            state: "{}".into(),
+            prev_event_count: 0,
+            event_count: 0,
+            wake_at: None,
+            tasks: 0,
+            events: Vec::new(),
+        })
+    }
+
+    #[tokio::test]
+    async fn a_failed_batch_is_retried_write_by_write_so_only_the_bad_write_fails() {
+        let sink = Picky::default();
+        let stats = CommitStats::default();
+        let writes = vec![write("a"), write("bad"), write("c")];
+        let results = apply_all(&sink, &writes, &stats).await;
+        assert_eq!(results.iter().map(Result::is_ok).collect::<Vec<_>>(), [true, false, true]);
+        assert_eq!(*sink.batches.lock().unwrap_or_else(|p| p.into_inner()), [3, 1, 1, 1]);
+        assert_eq!((stats.transactions.load(Ordering::Relaxed), stats.writes.load(Ordering::Relaxed)), (4, 3));
+    }
+
+    #[tokio::test]
+    async fn queued_writes_share_one_transaction() {
+        let sink = Arc::new(Picky::default());
+        let batcher = Batcher::spawn(sink.clone());
+        let all = futures_like_join((0..50).map(|i| batcher.write(write(&format!("e{i}")))).collect()).await;
+        assert!(all.iter().all(Result::is_ok));
+        let batches = sink.batches.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        assert_eq!(batches.iter().sum::<usize>(), 50);
+        assert!(batches.len() < 50, "{batches:?}");
+    }
+
+    /// Polls every future together (all are queued before the writer runs).
+    async fn futures_like_join<F: std::future::Future>(futs: Vec<F>) -> Vec<F::Output> {
+        let mut futs: Vec<_> = futs.into_iter().map(Box::pin).collect();
+        let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for (f, o) in futs.iter_mut().zip(out.iter_mut()) {
+                if o.is_none() {
+                    match f.as_mut().poll(cx) {
+                        std::task::Poll::Ready(v) => *o = Some(v),
+                        std::task::Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+        out.into_iter().flatten().collect()
+    }
+}

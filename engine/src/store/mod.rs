@@ -15,6 +15,8 @@ use crate::history::HistoryEvent;
 use crate::interp::{Command, ExecState, ExecStatus, Interpreter, Terminal};
 use crate::invoker::BoxFuture;
 
+pub use batch::CommitStats;
+
 pub type StoreResult<T> = Result<T, crate::EngineError>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +138,23 @@ pub fn waiting_on(state: &ExecState) -> (Option<DateTime<Utc>>, usize) {
     (wake, tasks)
 }
 
+/// Opens the store a URL names: `memory`, `sqlite://PATH` (created if missing) or
+/// `postgres://…` (shared by every process given the same URL, each with its own lease).
+pub async fn open(url: &str, lease: postgres::LeaseConfig) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if url == "memory" {
+        return Ok(std::sync::Arc::new(memory::MemoryStore::new()));
+    }
+    if url.starts_with("sqlite:") {
+        return Ok(std::sync::Arc::new(sqlite::SqliteStore::open(url).await?));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(std::sync::Arc::new(postgres::PostgresStore::open(url, lease).await?));
+    }
+    Err(crate::EngineError::Validation(format!(
+        "unsupported database URL '{url}': use memory, sqlite://PATH or postgres://…"
+    )))
+}
+
 pub trait Store: Send + Sync + 'static {
     fn put_state_machine(&self, rec: StateMachineRecord, replace: bool) -> BoxFuture<'_, StoreResult<()>>;
     fn get_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StateMachineRecord>>>;
@@ -157,9 +176,15 @@ pub trait Store: Send + Sync + 'static {
     fn durable(&self) -> bool {
         false
     }
-    /// Every execution still running, as of the last commit.
+    /// Every execution still running, as of the last commit, that this process should continue.
+    /// A store shared by several processes claims them for this one.
     fn unfinished(&self) -> BoxFuture<'_, StoreResult<Vec<Unfinished>>> {
         Box::pin(async { Ok(Vec::new()) })
+    }
+    /// For a store shared by several processes: how often to look for executions whose owner
+    /// stopped renewing its lease (with [`Store::unfinished`]).
+    fn claim_interval(&self) -> Option<std::time::Duration> {
+        None
     }
     /// The last committed snapshot of an execution (`None` from stores that keep none).
     fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StoredExecution>>> {

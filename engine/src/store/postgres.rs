@@ -51,6 +51,7 @@ pub struct PostgresStore {
     pool: PgPool,
     batcher: Batcher,
     lease: Arc<LeaseConfig>,
+    renewal: tokio::task::JoinHandle<()>,
 }
 
 struct Writer {
@@ -69,8 +70,8 @@ impl PostgresStore {
         MIGRATOR.run(&pool).await.map_err(|e| EngineError::Storage(e.to_string()))?;
         let lease = Arc::new(lease);
         let batcher = Batcher::spawn(Arc::new(Writer { pool: pool.clone(), lease: lease.clone() }));
-        tokio::spawn(renew(pool.downgrade_weak(), lease.clone()));
-        Ok(PostgresStore { pool, batcher, lease })
+        let renewal = tokio::spawn(renew(pool.clone(), lease.clone()));
+        Ok(PostgresStore { pool, batcher, lease, renewal })
     }
 
     pub fn commit_stats(&self) -> &CommitStats {
@@ -82,12 +83,11 @@ impl PostgresStore {
     }
 }
 
-/// Extends this process's leases three times per lease period, until the store is dropped.
-async fn renew(pool: WeakPool, lease: Arc<LeaseConfig>) {
-    let period = lease.lease / 3;
+/// Extends this process's leases three times per lease period (until the store is dropped).
+async fn renew(pool: PgPool, lease: Arc<LeaseConfig>) {
+    let period = (lease.lease / 3).max(Duration::from_millis(100));
     loop {
         tokio::time::sleep(period).await;
-        let Some(pool) = pool.upgrade() else { return };
         let r = sqlx::query("UPDATE executions SET lease_until = $2 WHERE owner = $1 AND status = 'RUNNING'")
             .bind(&lease.owner)
             .bind(lease_until(&lease))
@@ -99,23 +99,320 @@ async fn renew(pool: WeakPool, lease: Arc<LeaseConfig>) {
     }
 }
 
-type WeakPool = WeakPgPool;
-
-/// A pool handle that does not keep the pool open.
-struct WeakPgPool(std::sync::Weak<PgPool>);
-
-impl WeakPgPool {
-    fn upgrade(&self) -> Option<PgPool> {
-        self.0.upgrade().map(|p| (*p).clone())
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        self.renewal.abort();
     }
 }
 
-trait Downgrade {
-    fn downgrade_weak(&self) -> WeakPgPool;
+impl Sink for Writer {
+    fn apply<'a>(&'a self, writes: &'a [Write]) -> BoxFuture<'a, Result<Vec<StoreResult<()>>, sqlx::Error>> {
+        Box::pin(async move {
+            let until = lease_until(&self.lease);
+            let mut tx = self.pool.begin().await?;
+            let mut out = Vec::with_capacity(writes.len());
+            for w in writes {
+                let id = match w {
+                    Write::Create(e) => insert_execution(&mut tx, e, &self.lease.owner, until).await?,
+                    Write::Commit(e) => update_execution(&mut tx, e, &self.lease.owner, until).await?,
+                };
+                match id {
+                    Ok(id) => {
+                        insert_events(&mut tx, id, w.exec()).await?;
+                        out.push(Ok(()));
+                    }
+                    Err(e) => out.push(Err(e)),
+                }
+            }
+            tx.commit().await?;
+            Ok(out)
+        })
+    }
 }
 
-impl Downgrade for PgPool {
-    fn downgrade_weak(&self) -> WeakPgPool {
-        WeakPgPool(std::sync::Weak::new())
+type Tx<'c> = sqlx::Transaction<'c, sqlx::Postgres>;
+
+/// Inserts the row (taking the definition from the state machine), owned by this process.
+async fn insert_execution(
+    tx: &mut Tx<'_>,
+    e: &ExecWrite,
+    owner: &str,
+    until: i64,
+) -> Result<StoreResult<i64>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO executions (arn, name, state_machine_arn, status, start_date, stop_date, input, output, \
+         error, cause, redrive_count, definition, state, event_count, wake_at, tasks, owner, lease_until) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, sm.definition, $12, $13, $14, $15, $16, $17 \
+         FROM state_machines sm WHERE sm.arn = $3 \
+         ON CONFLICT (arn) DO NOTHING RETURNING id",
+    )
+    .bind(&e.arn)
+    .bind(&e.name)
+    .bind(&e.state_machine_arn)
+    .bind(e.status)
+    .bind(e.start)
+    .bind(e.stop)
+    .bind(&e.input)
+    .bind(&e.output)
+    .bind(&e.error)
+    .bind(&e.cause)
+    .bind(e.redrive_count)
+    .bind(&e.state)
+    .bind(e.event_count)
+    .bind(e.wake_at)
+    .bind(e.tasks)
+    .bind(owner)
+    .bind(until)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(id) = id {
+        return Ok(Ok(id));
+    }
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM executions WHERE arn = $1").bind(&e.arn).fetch_optional(&mut **tx).await?;
+    Ok(Err(match exists {
+        Some(_) => EngineError::ExecutionAlreadyExists(e.arn.clone()),
+        None => EngineError::StateMachineDoesNotExist(e.state_machine_arn.clone()),
+    }))
+}
+
+/// Updates the summary and snapshot, provided this process still owns the execution and no one
+/// else advanced it since.
+async fn update_execution(
+    tx: &mut Tx<'_>,
+    e: &ExecWrite,
+    owner: &str,
+    until: i64,
+) -> Result<StoreResult<i64>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "UPDATE executions SET status = $2, stop_date = $3, output = $4, error = $5, cause = $6, \
+         redrive_count = $7, state = $8, event_count = $9, wake_at = $10, tasks = $11, lease_until = $14 \
+         WHERE arn = $1 AND event_count = $12 AND owner = $13 RETURNING id",
+    )
+    .bind(&e.arn)
+    .bind(e.status)
+    .bind(e.stop)
+    .bind(&e.output)
+    .bind(&e.error)
+    .bind(&e.cause)
+    .bind(e.redrive_count)
+    .bind(&e.state)
+    .bind(e.event_count)
+    .bind(e.wake_at)
+    .bind(e.tasks)
+    .bind(e.prev_event_count)
+    .bind(owner)
+    .bind(until)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(id.ok_or_else(|| {
+        EngineError::Storage(format!("execution '{}' does not exist or is advanced by another process", e.arn))
+    }))
+}
+
+/// All of a step's events in one statement.
+async fn insert_events(tx: &mut Tx<'_>, execution_id: i64, e: &ExecWrite) -> Result<(), sqlx::Error> {
+    if e.events.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = e.events.iter().map(|v| v.id).collect();
+    let previous: Vec<i64> = e.events.iter().map(|v| v.previous_event_id).collect();
+    let times: Vec<_> = e.events.iter().map(|v| v.timestamp).collect();
+    let types: Vec<&str> = e.events.iter().map(|v| v.event_type.as_str()).collect();
+    let details: Vec<Option<&str>> = e.events.iter().map(|v| v.details.as_deref()).collect();
+    sqlx::query(
+        "INSERT INTO events (execution_id, id, previous_event_id, timestamp, type, details) \
+         SELECT $1, * FROM UNNEST($2::bigint[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[])",
+    )
+    .bind(execution_id)
+    .bind(ids)
+    .bind(previous)
+    .bind(times)
+    .bind(types)
+    .bind(details)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store for PostgresStore {
+    fn put_state_machine(&self, rec: StateMachineRecord, replace: bool) -> BoxFuture<'_, StoreResult<()>> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "INSERT INTO state_machines (arn, name, definition, machine_type, role_arn, created, updated, description) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (arn) DO UPDATE SET name = excluded.name, definition = excluded.definition, \
+                 machine_type = excluded.machine_type, role_arn = excluded.role_arn, updated = excluded.updated, \
+                 description = excluded.description WHERE $9",
+            )
+            .bind(&rec.arn)
+            .bind(&rec.name)
+            .bind(&rec.definition)
+            .bind(rec.machine_type.as_str())
+            .bind(&rec.role_arn)
+            .bind(rec.created)
+            .bind(rec.updated)
+            .bind(&rec.description)
+            .bind(replace)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+            if done.rows_affected() == 0 {
+                return Err(EngineError::StateMachineAlreadyExists(rec.arn));
+            }
+            Ok(())
+        })
+    }
+
+    fn get_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StateMachineRecord>>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            let row: Option<StateMachineRow> = sqlx::query_as(
+                "SELECT arn, name, definition, machine_type, role_arn, created, updated, description \
+                 FROM state_machines WHERE arn = $1",
+            )
+            .bind(&arn)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+            row.map(StateMachineRow::into_record).transpose()
+        })
+    }
+
+    fn list_state_machines(&self) -> BoxFuture<'_, StoreResult<Vec<StateMachineRecord>>> {
+        Box::pin(async move {
+            let rows: Vec<StateMachineRow> = sqlx::query_as(
+                "SELECT arn, name, definition, machine_type, role_arn, created, updated, description \
+                 FROM state_machines ORDER BY seq",
+            )
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            rows.into_iter().map(StateMachineRow::into_record).collect()
+        })
+    }
+
+    fn delete_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            sqlx::query("DELETE FROM state_machines WHERE arn = $1")
+                .bind(&arn)
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+            Ok(())
+        })
+    }
+
+    fn create_execution(&self, commit: Commit<'_>) -> BoxFuture<'_, StoreResult<()>> {
+        let w = ExecWrite::from_commit(&commit);
+        Box::pin(async move { self.batcher.write(Write::Create(w?)).await })
+    }
+
+    fn commit(&self, commit: Commit<'_>) -> BoxFuture<'_, StoreResult<()>> {
+        let w = ExecWrite::from_commit(&commit);
+        Box::pin(async move { self.batcher.write(Write::Commit(w?)).await })
+    }
+
+    fn get_execution(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<ExecutionRecord>>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            let sql = concat!("SELECT ", execution_columns!(), " FROM executions WHERE arn = $1");
+            let row: Option<ExecutionRow> =
+                sqlx::query_as(sql).bind(&arn).fetch_optional(&self.pool).await.map_err(db)?;
+            row.map(ExecutionRow::into_record).transpose()
+        })
+    }
+
+    fn list_executions(&self, f: ExecutionFilter) -> BoxFuture<'_, StoreResult<Vec<ExecutionRecord>>> {
+        Box::pin(async move {
+            let sql = concat!(
+                "SELECT ",
+                execution_columns!(),
+                " FROM executions WHERE ($1::text IS NULL OR state_machine_arn = $1) \
+                 AND ($2::text IS NULL OR status = $2) ORDER BY id DESC LIMIT $3 OFFSET $4"
+            );
+            let rows: Vec<ExecutionRow> = sqlx::query_as(sql)
+                .bind(&f.state_machine_arn)
+                .bind(f.status.map(|s| s.as_str()))
+                .bind(sql_limit(f.limit))
+                .bind(i64::try_from(f.offset).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+            rows.into_iter().map(ExecutionRow::into_record).collect()
+        })
+    }
+
+    fn history(&self, arn: &str, after: u64, limit: usize) -> BoxFuture<'_, StoreResult<Vec<HistoryEvent>>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM executions WHERE arn = $1")
+                .bind(&arn)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+            let id = id.ok_or_else(|| EngineError::ExecutionDoesNotExist(arn.clone()))?;
+            let rows: Vec<EventRow> = sqlx::query_as(
+                "SELECT id, previous_event_id, timestamp, type AS event_type, details FROM events \
+                 WHERE execution_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+            )
+            .bind(id)
+            .bind(i64::try_from(after).unwrap_or(i64::MAX))
+            .bind(sql_limit(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            rows.into_iter().map(EventRow::into_event).collect()
+        })
+    }
+
+    fn durable(&self) -> bool {
+        true
+    }
+
+    /// Claims every running execution that no live process owns (never owned, or its owner's
+    /// lease ran out), in batches that other processes can claim beside.
+    fn unfinished(&self) -> BoxFuture<'_, StoreResult<Vec<Unfinished>>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            let mut after = 0i64;
+            loop {
+                let rows: Vec<UnfinishedRow> = sqlx::query_as(
+                    "UPDATE executions SET owner = $1, lease_until = $2 WHERE id IN ( \
+                     SELECT id FROM executions WHERE status = 'RUNNING' AND (owner IS NULL OR lease_until < $3) \
+                     AND id > $5 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                     RETURNING id, arn, wake_at, tasks",
+                )
+                .bind(&self.lease.owner)
+                .bind(lease_until(&self.lease))
+                .bind(Utc::now().timestamp_millis())
+                .bind(CLAIM_BATCH)
+                .bind(after)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+                let n = rows.len() as i64;
+                after = rows.iter().map(|r| r.id).max().unwrap_or(after);
+                out.extend(rows.into_iter().map(UnfinishedRow::into_unfinished));
+                if n < CLAIM_BATCH {
+                    return Ok(out);
+                }
+            }
+        })
+    }
+
+    fn claim_interval(&self) -> Option<Duration> {
+        Some((self.lease.lease / 4).max(Duration::from_millis(250)))
+    }
+
+    fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StoredExecution>>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            let sql = concat!("SELECT ", execution_columns!(), ", definition, state FROM executions WHERE arn = $1");
+            let row: Option<SnapshotRow> =
+                sqlx::query_as(sql).bind(&arn).fetch_optional(&self.pool).await.map_err(db)?;
+            row.map(SnapshotRow::into_stored).transpose()
+        })
     }
 }

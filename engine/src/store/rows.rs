@@ -220,6 +220,7 @@ impl EventRow {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UnfinishedRow {
+    pub id: i64,
     pub arn: String,
     pub wake_at: Option<i64>,
     pub tasks: i64,

@@ -314,7 +314,7 @@ impl Store for SqliteStore {
     fn unfinished(&self) -> BoxFuture<'_, StoreResult<Vec<Unfinished>>> {
         Box::pin(async move {
             let rows: Vec<UnfinishedRow> =
-                sqlx::query_as("SELECT arn, wake_at, tasks FROM executions WHERE status = 'RUNNING' ORDER BY id")
+                sqlx::query_as("SELECT id, arn, wake_at, tasks FROM executions WHERE status = 'RUNNING' ORDER BY id")
                     .fetch_all(&self.read)
                     .await
                     .map_err(db)?;

@@ -57,7 +57,10 @@ pub struct ExecutionGraphParams {
 #[utoipa::path(get, path = "/v1/state-machines/{arn}/graph", tag = "graphs",
     params(("arn" = String, Path, description = "State machine ARN")),
     responses((status = 200, body = GraphView), (status = 404, body = Problem)))]
-pub async fn state_machine(State(state): State<Arc<AppState>>, Path(arn): Path<String>) -> Result<Json<GraphView>, Problem> {
+pub async fn state_machine(
+    State(state): State<Arc<AppState>>,
+    Path(arn): Path<String>,
+) -> Result<Json<GraphView>, Problem> {
     let sm = state_machines::find(&state, &arn).await?;
     let machine = load(&sm.definition)?;
     Ok(Json(GraphView::of(&machine)))

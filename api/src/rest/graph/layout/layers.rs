@@ -51,7 +51,15 @@ pub fn break_cycles(n: usize, edges: &[(usize, usize)], roots: &[usize]) -> Vec<
     edges
         .iter()
         .zip(back)
-        .map(|(&(a, b), r)| if r { Arc { from: b, to: a, reversed: true } } else { Arc { from: a, to: b, reversed: false } })
+        .map(
+            |(&(a, b), r)| {
+                if r {
+                    Arc { from: b, to: a, reversed: true }
+                } else {
+                    Arc { from: a, to: b, reversed: false }
+                }
+            },
+        )
         .collect()
 }
 

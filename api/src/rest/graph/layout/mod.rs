@@ -317,7 +317,11 @@ mod tests {
     fn every_box_fits_in_the_drawing() {
         let states: serde_json::Map<String, serde_json::Value> = (0..60)
             .map(|i| {
-                let next = if i == 59 { serde_json::json!({"Type": "Pass", "End": true}) } else { serde_json::json!({"Type": "Pass", "Next": format!("S{}", i + 1)}) };
+                let next = if i == 59 {
+                    serde_json::json!({"Type": "Pass", "End": true})
+                } else {
+                    serde_json::json!({"Type": "Pass", "Next": format!("S{}", i + 1)})
+                };
                 (format!("S{i}"), next)
             })
             .collect();

@@ -27,7 +27,8 @@ pub fn x_positions(g: &Layered, layers: &[Vec<usize>], widths: &[f64]) -> Vec<f6
     }
     for round in 0..ROUNDS {
         let both = round + 1 == ROUNDS;
-        let ls: Vec<usize> = if round % 2 == 0 { (0..layers.len()).collect() } else { (0..layers.len()).rev().collect() };
+        let ls: Vec<usize> =
+            if round % 2 == 0 { (0..layers.len()).collect() } else { (0..layers.len()).rev().collect() };
         for l in ls {
             let layer = &layers[l];
             let mut wanted = Vec::with_capacity(layer.len());

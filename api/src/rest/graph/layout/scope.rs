@@ -85,19 +85,32 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], start: usize) -> D
     d
 }
 
-/// From the bottom of the upper node, straight down through each layer the edge crosses, to the
-/// top of the lower node.
+/// From the bottom of the upper node to the top of the lower one: straight down through each layer
+/// the edge crosses, and in each gap between layers down, across at mid-gap, and down again.
 fn polyline(g: &Layered, chain: &[usize], x: &[f64], nodes: &[Rect], tops: &[f64], heights: &[f64]) -> Vec<[f64; 2]> {
-    let mut pts = Vec::with_capacity(chain.len() * 2);
-    if let (Some(&first), Some(&last)) = (chain.first(), chain.last()) {
-        let a = nodes[first];
-        pts.push([x[first], a.y + a.height]);
-        for &v in &chain[1..chain.len() - 1] {
-            let l = g.layer[v];
-            pts.push([x[v], tops[l]]);
-            pts.push([x[v], tops[l] + heights[l]]);
+    let (Some(&first), Some(&last)) = (chain.first(), chain.last()) else { return Vec::new() };
+    let a = nodes[first];
+    // Turns happen halfway between the bottom of one layer and the top of the next, so they
+    // clear every box of both layers.
+    let gap_mid = |upper: usize| tops[upper] + heights[upper] + LAYER_GAP / 2.0;
+    let mut mids = vec![gap_mid(g.layer[first])];
+    let mut anchors = vec![[x[first], a.y + a.height]];
+    for &v in &chain[1..chain.len() - 1] {
+        let l = g.layer[v];
+        anchors.push([x[v], tops[l]]);
+        anchors.push([x[v], tops[l] + heights[l]]);
+        mids.push(gap_mid(l));
+    }
+    anchors.push([x[last], nodes[last].y]);
+    let mut pts = Vec::with_capacity(anchors.len() * 2);
+    for (pair, mid) in anchors.chunks(2).zip(mids) {
+        let [from, to] = [pair[0], pair[pair.len() - 1]];
+        pts.push(from);
+        if (from[0] - to[0]).abs() > 0.5 {
+            pts.push([from[0], mid]);
+            pts.push([to[0], mid]);
         }
-        pts.push([x[last], nodes[last].y]);
+        pts.push(to);
     }
     pts
 }
@@ -112,9 +125,11 @@ fn self_loop(r: &Rect) -> Vec<[f64; 2]> {
     ]
 }
 
-/// The middle of the edge's first segment: between the two layers, near its source.
+/// Where the label goes: on the first vertical stretch after the edge's first turn (below the
+/// source, where edges fanning out of a Choice are apart), else the middle of its first segment.
 fn label_point(pts: &[[f64; 2]]) -> [f64; 2] {
     match pts {
+        [_, b, c, d, ..] if (b[1] - c[1]).abs() < 0.5 && (c[0] - d[0]).abs() < 0.5 => [c[0], (c[1] + d[1]) / 2.0],
         [a, b, ..] => [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0],
         [a] => *a,
         [] => [0.0, 0.0],

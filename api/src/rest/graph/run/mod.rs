@@ -51,6 +51,9 @@ pub struct StateRun {
     pub visits: usize,
     /// Task attempts beyond the first, over all entries.
     pub retries: usize,
+    /// Id of the `…StateEntered` event of the latest entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entered_event: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entered: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,6 +104,9 @@ pub struct AttemptView {
 pub struct IterationRun {
     pub index: usize,
     pub status: String,
+    pub start: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
     /// The processor's states in this iteration, by name.
     #[schema(value_type = Object)]
     pub states: BTreeMap<String, StateRun>,
@@ -115,6 +121,8 @@ pub struct Span {
     pub state_type: String,
     /// The Map iterations it ran in, e.g. `Items[3]`; empty at the top level.
     pub iteration: String,
+    /// Id of the `…StateEntered` event.
+    pub event: u64,
     pub start: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,

@@ -80,7 +80,9 @@ impl<'a> Tree<'a> {
         let groups: Vec<(&Ctx, &Vec<usize>)> = self
             .groups
             .get(name)
-            .map(|g| g.range(&start..).take_while(|(c, _)| c.starts_with(prefix)).map(|(c, v)| (*c, v)).collect())
+            .map(|g| {
+                g.range::<&Ctx, _>(&start..).take_while(|(c, _)| c.starts_with(prefix)).map(|(c, v)| (*c, v)).collect()
+            })
             .unwrap_or_default();
         let mut run = StateRun {
             name: name.to_string(),
@@ -88,6 +90,7 @@ impl<'a> Tree<'a> {
             status: Status::NotRun.as_str().into(),
             visits: 0,
             retries: 0,
+            entered_event: None,
             entered: None,
             exited: None,
             duration_ms: None,
@@ -115,6 +118,7 @@ impl<'a> Tree<'a> {
         let Some((status, i)) = best else { return run };
         let v = &self.visits[i];
         run.status = status.as_str().into();
+        run.entered_event = Some(v.entered_event);
         run.entered = Some(time(v.entered));
         let end = v.exited.or(v.aborted);
         run.exited = v.exited.map(time);
@@ -146,7 +150,13 @@ impl<'a> Tree<'a> {
                 Some(_) => Status::Cancelled,
                 None => self.open_status(),
             };
-            out.push(IterationRun { index, status: status.as_str().into(), states: self.states(&prefix, &inner) });
+            out.push(IterationRun {
+                index,
+                status: status.as_str().into(),
+                start: time(it.started),
+                end: it.ended.map(time),
+                states: self.states(&prefix, &inner),
+            });
         }
         run.iterations_truncated = v.iterations.len() > MAX_ITERATIONS;
         run.iterations = Some(out);
@@ -196,6 +206,7 @@ impl<'a> Tree<'a> {
             state: v.name.clone(),
             state_type: self.info.get(&v.name).map_or("", |i| i.type_name).into(),
             iteration,
+            event: v.entered_event,
             start: time(v.entered),
             end: v.exited.or(v.aborted).map(time),
             status: self.visit_status(v).as_str().into(),

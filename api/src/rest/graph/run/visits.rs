@@ -35,10 +35,7 @@ pub fn structure(machine: &StateMachine) -> HashMap<String, StateInfo> {
 
 fn walk(scope: &Scope, parent: Option<&str>, depth: usize, out: &mut HashMap<String, StateInfo>) {
     for st in &scope.states {
-        out.insert(
-            st.name.clone(),
-            StateInfo { type_name: st.type_name(), parent: parent.map(str::to_string), depth },
-        );
+        out.insert(st.name.clone(), StateInfo { type_name: st.type_name(), parent: parent.map(str::to_string), depth });
         match &st.kind {
             StateKind::Parallel(p) => p.branches.iter().for_each(|b| walk(b, Some(&st.name), depth, out)),
             StateKind::Map(m) => walk(&m.processor, Some(&st.name), depth + 1, out),
@@ -100,8 +97,17 @@ const ATTEMPT_FAMILIES: [&str; 3] = ["Task", "LambdaFunction", "Activity"];
 
 fn attempt_event(event_type: &str) -> Option<&str> {
     let rest = ATTEMPT_FAMILIES.iter().find_map(|f| event_type.strip_prefix(f))?;
-    const KNOWN: [&str; 9] =
-        ["Scheduled", "Started", "Succeeded", "Failed", "TimedOut", "StartFailed", "ScheduleFailed", "SubmitFailed", "Submitted"];
+    const KNOWN: [&str; 9] = [
+        "Scheduled",
+        "Started",
+        "Succeeded",
+        "Failed",
+        "TimedOut",
+        "StartFailed",
+        "ScheduleFailed",
+        "SubmitFailed",
+        "Submitted",
+    ];
     KNOWN.contains(&rest).then_some(rest)
 }
 
@@ -265,7 +271,10 @@ fn apply_attempt(v: &mut Visit, kind: &str, e: &HistoryEvent) {
             }
         }
         "Succeeded" => {
+            // A retry that succeeds leaves the failures to the attempts that had them.
             v.failing = false;
+            v.error = None;
+            v.cause = None;
             if let Some(a) = v.attempts.last_mut() {
                 a.ended = Some(e.timestamp);
                 a.outcome = Outcome::Succeeded;
