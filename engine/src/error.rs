@@ -22,4 +22,6 @@ pub enum EngineError {
     TaskTimedOut(String),
     #[error("Activity Does Not Exist: '{0}'")]
     ActivityDoesNotExist(String),
+    #[error("{0}")]
+    ExecutionNotRedrivable(String),
 }

@@ -6,6 +6,7 @@ mod activities;
 mod callbacks;
 mod harness;
 mod machines;
+mod redrive;
 mod security;
 mod test_state;
 mod versions;

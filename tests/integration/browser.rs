@@ -271,23 +271,7 @@ fn execution_page_shows_what_happened(server: &Server, page: &mut Page<'_>) -> R
     );
     page.eval("(() => { const s = document.querySelector('select[data-map=Items]'); s.value = ''; s.dispatchEvent(new Event('change')); })()")?;
 
-    // HTML in a state name and in a payload is text, never markup.
-    page.click(&state_selector(SCRIPT_STATE))?;
-    let shown =
-        page.wait_for("document.querySelector('#inspector [data-field=output]')?.textContent", Duration::from_secs(5))?;
-    let shown: Value = serde_json::from_str(shown.as_str().unwrap_or(""))?;
-    ensure!(shown == json!({"html": HTML_PAYLOAD}), "the payload is not shown as text: {shown}");
-    let name = page.eval("document.querySelector('#inspector [data-field=state-name]').textContent")?;
-    ensure!(name == json!(SCRIPT_STATE), "the state name is shown as {name}");
-    let injected = page.eval(
-        "({xss: window.__xss ?? null, imgs: document.querySelectorAll('img[src=\"x\"]').length, \
-          scripts: [...document.scripts].filter(s => s.textContent.includes('__xss')).length, \
-          historyText: document.querySelector('#events').textContent.includes('<script>window.__xss=1</script>')})",
-    )?;
-    ensure!(
-        injected == json!({"xss": null, "imgs": 0, "scripts": 0, "historyText": true}),
-        "markup was injected: {injected}"
-    );
+    html_is_shown_as_text(page)?;
 
     // Events: filter by type, expand one.
     page.eval("(() => { const s = document.querySelector('#event-type-filter'); s.value = 'TaskStateEntered'; s.dispatchEvent(new Event('change')); })()")?;
@@ -305,6 +289,28 @@ fn execution_page_shows_what_happened(server: &Server, page: &mut Page<'_>) -> R
 
     page.click(&state_selector("Flaky"))?;
     page.screenshot(&artifacts().join("execution.png"))?;
+    Ok(())
+}
+
+/// HTML in a state name and in a payload is text, never markup.
+fn html_is_shown_as_text(page: &mut Page<'_>) -> Result<()> {
+    page.click(&state_selector(SCRIPT_STATE))?;
+    let shown =
+        page.wait_for("document.querySelector('#inspector [data-field=output]')?.textContent", Duration::from_secs(5))?;
+    let shown: Value = serde_json::from_str(shown.as_str().unwrap_or(""))?;
+    ensure!(shown == json!({"html": HTML_PAYLOAD}), "the payload is not shown as text: {shown}");
+    let name = page.eval("document.querySelector('#inspector [data-field=state-name]').textContent")?;
+    ensure!(name == json!(SCRIPT_STATE), "the state name is shown as {name}");
+    let injected = page.eval(
+        "({xss: window.__xss ?? null, imgs: document.querySelectorAll('img[src=\"x\"]').length, \
+          scripts: [...document.scripts].filter(s => s.textContent.includes('__xss')).length, \
+          historyText: document.querySelector('#events').textContent.includes('<script>window.__xss=1</script>')})",
+    )?;
+    ensure!(
+        injected == json!({"xss": null, "imgs": 0, "scripts": 0, "historyText": true}),
+        "markup was injected: {injected}"
+    );
+
     Ok(())
 }
 

@@ -91,12 +91,12 @@ export function drawGraph(host, layout, options = {}) {
   host.appendChild(toolbar);
   host.appendChild(svg);
   host.classList.add("graph-host");
-  // Start at a readable scale: the whole width when that is legible (small drawings at their
-  // natural size), from the top; a short drawing gets a shorter frame (CSSOM styles are allowed
+  // Start with the whole drawing when it stays legible (small drawings at their natural size),
+  // else at a readable scale from the top; a short drawing gets a shorter frame (CSSOM styles are allowed
   // by the page's CSP). "Fit" shows everything.
   const width = host.clientWidth;
   if (width > 0 && host.clientHeight > 0) {
-    const scale = Math.max(0.6, Math.min(1, width / full.w));
+    const scale = Math.max(0.6, Math.min(1, width / full.w, host.clientHeight / full.h));
     const natural = Math.max(260, full.h * scale + 4);
     if (natural < host.clientHeight) host.style.height = `${natural}px`;
     const w = width / scale;

@@ -34,6 +34,7 @@ impl From<EngineError> for AwsError {
             EngineError::InvalidToken(_) => "InvalidToken",
             EngineError::TaskTimedOut(_) => "TaskTimedOut",
             EngineError::ActivityDoesNotExist(_) => "ActivityDoesNotExist",
+            EngineError::ExecutionNotRedrivable(_) => "ExecutionNotRedrivable",
             EngineError::Storage(_) => {
                 return AwsError {
                     status: StatusCode::INTERNAL_SERVER_ERROR,

@@ -125,12 +125,8 @@ pub async fn stop(state: &AppState, req: &Value) -> Result<Value, AwsError> {
 /// request is checked as AWS checks it, then refused with a clear reason.
 pub async fn redrive(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     let arn = execution_arn(req)?;
-    let rec = state.engine.describe_execution(arn).await?;
-    let reason = match rec.status {
-        ExecStatus::Running | ExecStatus::Succeeded => format!("Execution is {}", rec.status.as_str()),
-        _ => "this server cannot redrive executions yet".to_string(),
-    };
-    Err(AwsError::new("ExecutionNotRedrivable", format!("Execution '{arn}' is not redrivable: {reason}")))
+    let rec = state.engine.redrive_execution(arn).await?;
+    Ok(json!({"redriveDate": epoch(chrono::Utc::now()), "redriveCount": rec.redrive_count}))
 }
 
 fn status_filter(req: &Value) -> Result<Option<ExecStatus>, AwsError> {

@@ -168,14 +168,14 @@ pub async fn stop(
     Ok(Json(Execution::from_record(&rec, Payloads::Included)))
 }
 
-/// Redrives a failed execution from where it failed. Not available yet: the engine has no
-/// redrive.
+/// Redrives a failed, timed-out or aborted execution from where it failed; succeeded Map
+/// iterations and Parallel branches are not run again.
 #[utoipa::path(post, path = "/v1/executions/{arn}/redrive", tag = "executions",
     params(("arn" = String, Path, description = "Execution ARN")),
-    responses((status = 501, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Execution), (status = 409, body = Problem), (status = 404, body = Problem)))]
 pub async fn redrive(State(state): State<Arc<AppState>>, Path(arn): Path<String>) -> Result<Json<Execution>, Problem> {
-    state.engine.describe_execution(&arn).await?;
-    Err(Problem::not_implemented("redriving an execution is not implemented yet by this server's engine"))
+    let rec = state.engine.redrive_execution(&arn).await?;
+    Ok(Json(Execution::from_record(&rec, Payloads::Included)))
 }
 
 #[cfg(test)]

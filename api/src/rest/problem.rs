@@ -105,6 +105,7 @@ impl From<EngineError> for Problem {
             EngineError::ActivityDoesNotExist(_) => Problem::not_found("activity", detail),
             EngineError::TaskTimedOut(_) => Problem::conflict("task-timed-out", detail),
             EngineError::InvalidToken(_) => Problem::bad_request(detail),
+            EngineError::ExecutionNotRedrivable(_) => Problem::conflict("execution-not-redrivable", detail),
             // Errors the engine may add later are the caller's until said otherwise.
             #[allow(unreachable_patterns)]
             _ => Problem::bad_request(detail),

@@ -162,9 +162,10 @@ async fn executions_are_started_listed_paged_and_inspected() {
     assert_eq!(g["run"]["states"]["A"]["status"], "succeeded");
     assert_eq!(g["run"]["states"]["A"]["output"], json!({"ok": true}));
 
+    // A succeeded execution cannot be redriven.
     let (status, _, p) = call(&app, "POST", &format!("/v1/executions/{}/redrive", enc(&arn)), None).await;
-    assert_eq!(status, StatusCode::NOT_IMPLEMENTED);
-    assert_eq!(p["type"], "urn:cairn:problem:not-implemented");
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(p["type"], "urn:cairn:problem:execution-not-redrivable");
 
     let (status, _, p) =
         call(&app, "GET", "/v1/executions/arn%3Aaws%3Astates%3Aus-east-1%3A0%3Aexecution%3Ax%3Ay", None).await;

@@ -6,6 +6,7 @@ pub mod callbacks;
 mod entropy;
 mod nested;
 mod parking;
+mod redrive;
 mod tasks;
 pub mod test_state;
 

@@ -18,6 +18,8 @@ struct Inner {
     machines: HashMap<String, StateMachineRecord>,
     machine_order: Vec<String>,
     executions: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
+    /// The final state of finished executions, so that they can be redriven.
+    finished: HashMap<String, crate::interp::ExecState>,
     execution_order: Vec<String>,
 }
 
@@ -82,11 +84,31 @@ impl Store for MemoryStore {
             Some((rec, events)) => {
                 *rec = c.record.clone();
                 events.extend_from_slice(c.events);
+                if c.record.status.is_terminal() {
+                    g.finished.insert(c.record.arn.clone(), c.state.clone());
+                } else {
+                    g.finished.remove(&c.record.arn);
+                }
                 Ok(())
             }
             None => Err(EngineError::ExecutionDoesNotExist(c.record.arn.clone())),
         };
         Box::pin(async move { r })
+    }
+
+    fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<super::StoredExecution>>> {
+        let g = self.lock();
+        let r = match (g.executions.get(arn), g.finished.get(arn)) {
+            (Some((record, _)), Some(state)) => {
+                g.machines.get(&record.state_machine_arn).map(|m| super::StoredExecution {
+                    record: record.clone(),
+                    state: state.clone(),
+                    definition: m.definition.clone(),
+                })
+            }
+            _ => None,
+        };
+        Box::pin(async move { Ok(r) })
     }
 
     fn get_execution(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<ExecutionRecord>>> {

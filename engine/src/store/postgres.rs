@@ -176,8 +176,8 @@ async fn insert_execution(
     }))
 }
 
-/// Updates the summary and snapshot, provided this process still owns the execution and no one
-/// else advanced it since.
+/// Updates the summary and snapshot, provided this process still owns the execution (a finished
+/// one, being redriven, is anyone's to take) and no one else advanced it since.
 async fn update_execution(
     tx: &mut Tx<'_>,
     e: &ExecWrite,
@@ -186,8 +186,9 @@ async fn update_execution(
 ) -> Result<StoreResult<i64>, sqlx::Error> {
     let id: Option<i64> = sqlx::query_scalar(
         "UPDATE executions SET status = $2, stop_date = $3, output = $4, error = $5, cause = $6, \
-         redrive_count = $7, state = $8, event_count = $9, wake_at = $10, tasks = $11, lease_until = $14 \
-         WHERE arn = $1 AND event_count = $12 AND owner = $13 RETURNING id",
+         redrive_count = $7, state = $8, event_count = $9, wake_at = $10, tasks = $11, owner = $13, \
+         lease_until = $14 WHERE arn = $1 AND event_count = $12 AND (owner = $13 OR status <> 'RUNNING') \
+         RETURNING id",
     )
     .bind(&e.arn)
     .bind(e.status)

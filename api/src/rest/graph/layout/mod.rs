@@ -125,27 +125,7 @@ fn text_width(name: &str, type_name: &str) -> f64 {
 fn draw_scope(sg: &ScopeGraph) -> Layout {
     let n = sg.graph.node_count();
     // Nested scopes first: their size decides their owner's.
-    let mut inner: Vec<Vec<(Layout, ScopeBox)>> = vec![Vec::new(); n];
-    for child in &sg.children {
-        let (kind, index, label) = match child.relation {
-            Relation::Branch(i) => ("branch", Some(i), format!("Branch {}", i + 1)),
-            Relation::Processor => ("processor", None, "Item processor".to_string()),
-        };
-        let drawing = draw_scope(&child.graph);
-        let parent = sg.node(child.parent).pointer.clone();
-        let bx = ScopeBox {
-            id: child.graph.pointer.clone(),
-            kind: kind.into(),
-            index,
-            parent: Some(parent),
-            label,
-            x: 0.0,
-            y: 0.0,
-            width: drawing.width.max(MIN_NODE_WIDTH),
-            height: drawing.height + STRIP,
-        };
-        inner[child.parent].push((drawing, bx));
-    }
+    let mut inner = nested_scopes(sg);
     let sizes: Vec<(f64, f64)> = sg
         .graph
         .node_indices()
@@ -210,6 +190,32 @@ fn draw_scope(sg: &ScopeGraph) -> Layout {
         });
     }
     out
+}
+
+/// The drawings of the scopes nested in each state (by state id), each with its box.
+fn nested_scopes(sg: &ScopeGraph) -> Vec<Vec<(Layout, ScopeBox)>> {
+    let mut inner: Vec<Vec<(Layout, ScopeBox)>> = vec![Vec::new(); sg.graph.node_count()];
+    for child in &sg.children {
+        let (kind, index, label) = match child.relation {
+            Relation::Branch(i) => ("branch", Some(i), format!("Branch {}", i + 1)),
+            Relation::Processor => ("processor", None, "Item processor".to_string()),
+        };
+        let drawing = draw_scope(&child.graph);
+        let parent = sg.node(child.parent).pointer.clone();
+        let bx = ScopeBox {
+            id: child.graph.pointer.clone(),
+            kind: kind.into(),
+            index,
+            parent: Some(parent),
+            label,
+            x: 0.0,
+            y: 0.0,
+            width: drawing.width.max(MIN_NODE_WIDTH),
+            height: drawing.height + STRIP,
+        };
+        inner[child.parent].push((drawing, bx));
+    }
+    inner
 }
 
 /// Places the nested scopes of a container state inside its box, side by side under its header.

@@ -10,6 +10,9 @@ use super::layers::Layered;
 pub const NODE_GAP: f64 = 36.0;
 pub const DUMMY_WIDTH: f64 = 14.0;
 const ROUNDS: usize = 10;
+/// How much more a state weighs than an edge passing through its layer when both want the
+/// same place.
+const REAL_WEIGHT: f64 = 20.0;
 
 /// x of every node's centre, given the node widths (dummies ignored) and the order of each layer.
 pub fn x_positions(g: &Layered, layers: &[Vec<usize>], widths: &[f64]) -> Vec<f64> {
@@ -45,7 +48,8 @@ pub fn x_positions(g: &Layered, layers: &[Vec<usize>], widths: &[f64]) -> Vec<f6
                 });
                 if total > 0.0 {
                     wanted.push(sum / total);
-                    weights.push(total);
+                    // States hold their place; edges passing through the layer make room.
+                    weights.push(if g.is_dummy(v) { total } else { total * REAL_WEIGHT });
                 } else {
                     wanted.push(x[v]);
                     weights.push(0.1);
@@ -60,12 +64,14 @@ pub fn x_positions(g: &Layered, layers: &[Vec<usize>], widths: &[f64]) -> Vec<f6
     x
 }
 
-/// How hard an edge segment pulls its ends together: dummies keep long edges straight.
+/// How hard an edge segment pulls its ends together: dummies keep the middle of long edges
+/// straight, and transitions between states beat the ends of long edges (which would otherwise
+/// push a chain of states sideways, one layer after the other).
 fn pull(g: &Layered, a: usize, b: usize) -> f64 {
     match (g.is_dummy(a), g.is_dummy(b)) {
-        (true, true) => 8.0,
-        (true, false) | (false, true) => 2.0,
-        (false, false) => 1.0,
+        (true, true) => 1.5,
+        (true, false) | (false, true) => 0.5,
+        (false, false) => 4.0,
     }
 }
 

@@ -69,7 +69,12 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], start: usize) -> D
         let mut pts = if arc.from == arc.to {
             self_loop(&d.nodes[arc.from])
         } else {
-            polyline(&g, chain, &x, &d.nodes, &tops, &heights)
+            let mut pts = polyline(&g, chain, &x, &d.nodes, &tops, &heights);
+            if arc.reversed {
+                // A loop back attaches off-centre, so it does not run over the forward edges.
+                offset_ends(&mut pts, &d.nodes[arc.from], &d.nodes[arc.to]);
+            }
+            pts
         };
         if arc.reversed {
             pts.reverse();
@@ -113,6 +118,23 @@ fn polyline(g: &Layered, chain: &[usize], x: &[f64], nodes: &[Rect], tops: &[f64
         pts.push(to);
     }
     pts
+}
+
+/// Moves both ends of an edge (and the bends next to them) a third of the way to the right of
+/// their boxes.
+fn offset_ends(pts: &mut [[f64; 2]], upper: &Rect, lower: &Rect) {
+    let n = pts.len();
+    if n < 2 {
+        return;
+    }
+    let (du, dl) = (upper.width / 3.0, lower.width / 3.0);
+    let (x0, x1) = (pts[0][0], pts[n - 1][0]);
+    for p in pts.iter_mut().take(2).filter(|p| (p[0] - x0).abs() < 0.5) {
+        p[0] += du;
+    }
+    for p in pts.iter_mut().rev().take(2).filter(|p| (p[0] - x1).abs() < 0.5) {
+        p[0] += dl;
+    }
 }
 
 fn self_loop(r: &Rect) -> Vec<[f64; 2]> {

@@ -124,7 +124,7 @@ async fn choice_parallel_map_retry_and_catch_are_told_apart() {
     assert_eq!(s["Broken"].error.as_deref(), Some("Oops"));
     assert_eq!(s["Work"].visits, 3);
 
-    let iterations = s["Items"].iterations.as_ref().map(Vec::as_slice).unwrap_or_default();
+    let iterations = s["Items"].iterations.as_deref().unwrap_or_default();
     assert_eq!(iterations.len(), 3);
     assert_eq!(status(&iterations[0].states, "Work"), "succeeded");
     assert_eq!(status(&iterations[0].states, "Patch"), "notrun");
