@@ -9,16 +9,23 @@ use serde_json::Value;
 use state_lang::Failure;
 
 use crate::functions::{function_name, Function, Registry};
-use crate::{lambda, runtime, FunctionError};
+use crate::{lambda, runtime, FunctionError, HttpPolicy};
 
 pub struct Executor {
     registry: Arc<Registry>,
     http: reqwest::Client,
+    http_policy: HttpPolicy,
 }
 
 impl Executor {
     pub fn new(registry: Arc<Registry>) -> Self {
-        Executor { registry, http: reqwest::Client::new() }
+        Executor { registry, http: reqwest::Client::new(), http_policy: HttpPolicy::default() }
+    }
+
+    /// Which hosts HTTP Tasks may reach (loopback only by default).
+    pub fn with_http_policy(mut self, policy: HttpPolicy) -> Self {
+        self.http_policy = policy;
+        self
     }
 
     pub fn registry(&self) -> &Arc<Registry> {
@@ -37,7 +44,11 @@ impl TaskInvoker for Executor {
     fn invoke(&self, call: TaskCall, ctx: InvokeContext) -> BoxFuture<'static, Result<Value, Failure>> {
         let registry = self.registry.clone();
         let http = self.http.clone();
+        let policy = self.http_policy.clone();
         Box::pin(async move {
+            if call.family == TaskFamily::Service && is_http_invoke(&call.resource) {
+                return crate::http_task::invoke(&http, &policy, &call.payload).await;
+            }
             let request_id = uuid::Uuid::new_v4().to_string();
             let log_tail = lambda::wants_log_tail(&call.payload);
             let (name, event, style) = match call.family {
@@ -86,6 +97,11 @@ async fn run(http: &reqwest::Client, f: Function, event: &Value, key: &str) -> R
     }
 }
 
+fn is_http_invoke(resource: &str) -> bool {
+    let tail = resource.rsplit_once(":http:").map(|(_, t)| t).unwrap_or("");
+    resource.contains(":states:::http:") && (tail == "invoke" || tail == "invoke.waitForTaskToken")
+}
+
 fn is_lambda_invoke(resource: &str) -> bool {
     let tail = resource.rsplit_once(":lambda:").map(|(_, t)| t).unwrap_or("");
     resource.contains(":states:::lambda:") && (tail == "invoke" || tail == "invoke.waitForTaskToken")
@@ -94,6 +110,6 @@ fn is_lambda_invoke(resource: &str) -> bool {
 fn unsupported(resource: &str) -> Failure {
     Failure::new(
         "States.Runtime",
-        format!("The resource '{resource}' is not supported by Cairn (supported: Lambda function ARNs, arn:aws:states:::lambda:invoke)"),
+        format!("The resource '{resource}' is not supported by Cairn (supported: Lambda function ARNs, arn:aws:states:::lambda:invoke, arn:aws:states:::http:invoke, arn:aws:states:::states:startExecution, activities)"),
     )
 }

@@ -179,3 +179,96 @@ async fn a_url_function_answers_over_http() {
     let r = run(registry, task(&format!("{ARN}gone"), None), json!({})).await;
     assert_eq!(r.error.as_deref(), Some("Lambda.ServiceException"));
 }
+
+/// An HTTP server on loopback that answers with what it received: `{"line", "body"}`, or a 404
+/// for paths under `/missing`.
+async fn echo_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut buf = vec![0u8; 65536];
+                let (head, body) = loop {
+                    let Ok(n) = sock.read(&mut buf).await else { return };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&seen).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len = text
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse().unwrap_or(0))
+                            })
+                            .unwrap_or(0usize);
+                        if seen.len() >= end + 4 + len {
+                            break (text[..end].to_string(), text[end + 4..end + 4 + len].to_string());
+                        }
+                    }
+                };
+                let line = head.lines().next().unwrap_or("").to_string();
+                let (status, reply) = if line.contains(" /missing") {
+                    ("404 Not Found", json!({"message": "no such thing"}).to_string())
+                } else {
+                    ("200 OK", json!({"line": line, "body": body, "head": head}).to_string())
+                };
+                let out = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                let _ = sock.write_all(out.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn the_http_task_calls_an_endpoint_with_aws_parameters() {
+    let base = echo_server().await;
+    let def = task(
+        "arn:aws:states:::http:invoke",
+        Some(json!({"ApiEndpoint": format!("{base}/orders"), "Method": "POST",
+            "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:000000000000:connection/c"},
+            "Headers": {"x-trace": "t-1"}, "QueryParameters": {"ids": [1, 2], "q": "a b"},
+            "RequestBody": {"item.$": "$.item"},
+            "Transform": {"RequestBodyEncoding": "URL_ENCODED", "RequestEncodingOptions": {"ArrayFormat": "REPEAT"}}})),
+    );
+    let r = run(Arc::new(Registry::new()), def, json!({"item": "book"})).await;
+    let out = r.output.unwrap_or_else(|| panic!("{:?} {:?}", r.error, r.cause));
+    assert_eq!(out["StatusCode"], json!(200));
+    assert_eq!(out["StatusText"], json!("OK"));
+    assert_eq!(out["Headers"]["content-type"], json!(["application/json"]));
+    assert_eq!(out["ResponseBody"]["line"], json!("POST /orders?ids=1&ids=2&q=a+b HTTP/1.1"));
+    assert_eq!(out["ResponseBody"]["body"], json!("item=book"));
+    let head = out["ResponseBody"]["head"].as_str().unwrap_or("").to_ascii_lowercase();
+    assert!(head.contains("x-trace: t-1") && head.contains("application/x-www-form-urlencoded"), "{head}");
+}
+
+#[tokio::test]
+async fn http_task_errors_are_named_as_aws_names_them() {
+    let base = echo_server().await;
+    let missing =
+        task("arn:aws:states:::http:invoke", Some(json!({"ApiEndpoint": format!("{base}/missing"), "Method": "GET"})));
+    let r = run(Arc::new(Registry::new()), missing, json!({})).await;
+    assert_eq!(r.error.as_deref(), Some("States.Http.StatusCode.404"));
+    let cause: Value = serde_json::from_str(r.cause.as_deref().unwrap_or("")).expect("the response as cause");
+    assert_eq!(cause["ResponseBody"], json!({"message": "no such thing"}));
+    // Hosts outside the allow-list are refused before any connection is made.
+    let far = task(
+        "arn:aws:states:::http:invoke",
+        Some(json!({"ApiEndpoint": "https://example.invalid/x", "Method": "GET"})),
+    );
+    let r = run(Arc::new(Registry::new()), far, json!({})).await;
+    assert_eq!(r.error.as_deref(), Some("States.Permissions"));
+    let closed =
+        task("arn:aws:states:::http:invoke", Some(json!({"ApiEndpoint": "http://127.0.0.1:9/x", "Method": "GET"})));
+    let r = run(Arc::new(Registry::new()), closed, json!({})).await;
+    assert_eq!(r.error.as_deref(), Some("States.Http.Socket"));
+}

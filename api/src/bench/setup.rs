@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use engine::store::postgres::LeaseConfig;
-use engine::store::{MachineType, StateMachineRecord};
+use engine::store::memory::MemoryStore;
+use engine::store::postgres::{LeaseConfig, PostgresStore};
+use engine::store::sqlite::SqliteStore;
+use engine::store::{CommitStats, MachineType, StateMachineRecord, Store};
 use engine::{Engine, EngineConfig};
 use executor::{Executor, Registry};
 use serde_json::Value;
@@ -39,24 +41,43 @@ pub struct Bench {
     pub engine: Engine,
     pub registry: Arc<Registry>,
     pub machine_type: MachineType,
+    /// The group-commit writer's counters of a durable store.
+    durable: Option<Durable>,
     _dir: Option<TempDir>,
+}
+
+enum Durable {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PostgresStore>),
 }
 
 impl Bench {
     pub async fn open(backend: &Backend) -> anyhow::Result<Self> {
-        let (url, dir) = match backend {
-            Backend::Memory => ("memory".to_string(), None),
+        let (store, durable, dir): (Arc<dyn Store>, _, _) = match backend {
+            Backend::Memory => (Arc::new(MemoryStore::new()), None, None),
             Backend::Sqlite => {
                 let dir = TempDir::new()?;
-                (format!("sqlite://{}", dir.0.join("cairn.db").display()), Some(dir))
+                let s = Arc::new(SqliteStore::open(&format!("sqlite://{}", dir.0.join("cairn.db").display())).await?);
+                (s.clone(), Some(Durable::Sqlite(s)), Some(dir))
             }
-            Backend::Postgres(url) => (url.clone(), None),
+            Backend::Postgres(url) => {
+                let s = Arc::new(PostgresStore::open(url, LeaseConfig::default()).await?);
+                (s.clone(), Some(Durable::Postgres(s)), None)
+            }
         };
-        let store = engine::store::open(&url, LeaseConfig::default()).await?;
         let registry = Arc::new(Registry::new());
         let engine = Engine::new(store, Arc::new(Executor::new(registry.clone())), EngineConfig::default());
         let machine_type = if *backend == Backend::Memory { MachineType::Express } else { MachineType::Standard };
-        Ok(Bench { engine, registry, machine_type, _dir: dir })
+        Ok(Bench { engine, registry, machine_type, durable, _dir: dir })
+    }
+
+    /// Transactions and writes committed so far by a durable store's writer.
+    pub fn commit_counts(&self) -> Option<(u64, u64)> {
+        let stats: &CommitStats = match self.durable.as_ref()? {
+            Durable::Sqlite(s) => s.commit_stats(),
+            Durable::Postgres(s) => s.commit_stats(),
+        };
+        Some((stats.transactions.load(Ordering::Relaxed), stats.writes.load(Ordering::Relaxed)))
     }
 
     /// Creates a machine under a name unique to this process and run (a shared PostgreSQL

@@ -97,6 +97,8 @@ async fn transitions_rows(
             let workload = format!("Pass chain ×{CHAIN_STATES} · {}", Backend::Postgres(String::new()).label());
             let why = "no PostgreSQL: pass --postgres URL or set CAIRN_TEST_POSTGRES_URL";
             rows.push(Row::skipped(id, &workload, "transitions/s", "1/s", why));
+            let id = "transitions.postgres.writes_per_commit";
+            rows.push(Row::skipped(id, &workload, "executions/commit", "1", why));
         }
         return;
     };
@@ -106,7 +108,11 @@ async fn transitions_rows(
     }
     let runs = repeat(s.runs, progress, &id, || transitions::run_once(&backend, s)).await;
     let workload = format!("Pass chain ×{CHAIN_STATES} · {}", backend.label());
-    Figures { id: &id, workload, rows }.add(&runs, "", "transitions/s", "1/s", |x| Some(*x));
+    let mut f = Figures { id: &id, workload, rows };
+    f.add(&runs, "", "transitions/s", "1/s", |t| Some(t.transitions_per_s));
+    if backend != Backend::Memory {
+        f.add(&runs, "writes_per_commit", "executions/commit", "1", |t| t.writes_per_commit);
+    }
 }
 
 async fn http_rows(opts: &Options, backend: &Backend, progress: &(dyn Fn(&str) + Sync), rows: &mut Vec<Row>) {
@@ -167,28 +173,6 @@ async fn waits_rows(opts: &Options, progress: &(dyn Fn(&str) + Sync), rows: &mut
     f.add(&runs, "start_per_s", "parked starts/s", "1/s", |r| Some(s.waits as f64 / r.start_s.max(1e-9)));
 }
 
-/// Every row id a full run reports (with PostgreSQL configured), in order.
-pub const ROW_IDS: &[&str] = &[
-    "transitions.memory",
-    "transitions.sqlite",
-    "transitions.postgres",
-    "http.memory",
-    "http.sqlite",
-    "latency.memory.p50_ms",
-    "latency.memory.p99_ms",
-    "latency.sqlite.p50_ms",
-    "latency.sqlite.p99_ms",
-    "map.wall_ms",
-    "map.peak_rss_mb",
-    "parallel.wall_ms",
-    "parallel.peak_rss_mb",
-    "waits.rss_added_mb",
-    "waits.lateness_p50_ms",
-    "waits.lateness_p99_ms",
-    "waits.lateness_max_ms",
-    "waits.start_per_s",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,8 +197,8 @@ mod tests {
             only: vec!["transitions.postgres".into()],
         };
         let r = run(&o, &|_| {}).await;
-        assert_eq!(r.rows.len(), 1);
-        assert_eq!(r.rows[0].id, "transitions.postgres");
-        assert!(r.rows[0].skipped.as_deref().unwrap_or("").contains("--postgres URL"));
+        let ids: Vec<&str> = r.rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["transitions.postgres", "transitions.postgres.writes_per_commit"]);
+        assert!(r.rows.iter().all(|r| r.skipped.as_deref().unwrap_or("").contains("--postgres URL")));
     }
 }

@@ -35,9 +35,17 @@ pub async fn run_to_end(engine: &Engine, machine_arn: &str, input: Value) -> any
     Ok(rec)
 }
 
+/// What one run measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Throughput {
+    pub transitions_per_s: f64,
+    /// Executions' writes per transaction of a durable store's group commit, while measuring.
+    pub writes_per_commit: Option<f64>,
+}
+
 /// One run: a fresh store, `sizes.clients` concurrent starters for `sizes.duration` after a short
-/// warm-up; transitions per second.
-pub async fn run_once(backend: &Backend, sizes: &Sizes) -> anyhow::Result<f64> {
+/// warm-up.
+pub async fn run_once(backend: &Backend, sizes: &Sizes) -> anyhow::Result<Throughput> {
     let bench = Bench::open(backend).await?;
     let sm = bench.machine("chain", &machines::pass_chain(CHAIN_STATES)).await?;
     let engine = bench.engine.clone();
@@ -50,8 +58,13 @@ pub async fn run_once(backend: &Backend, sizes: &Sizes) -> anyhow::Result<f64> {
     let op = Arc::new(op);
     let warm = op.clone();
     throughput(sizes.clients, warm_up(sizes.duration), move |c| warm(c)).await?;
+    let before = bench.commit_counts();
     let executions_per_s = throughput(sizes.clients, sizes.duration, move |c| op(c)).await?;
-    Ok(executions_per_s * CHAIN_STATES as f64)
+    let writes_per_commit = bench.commit_counts().zip(before).map(|((t1, w1), (t0, w0))| {
+        let commits = t1.saturating_sub(t0).max(1);
+        w1.saturating_sub(w0) as f64 / commits as f64
+    });
+    Ok(Throughput { transitions_per_s: executions_per_s * CHAIN_STATES as f64, writes_per_commit })
 }
 
 /// A fifth of the measured time, at most half a second: fills caches, pools and the page cache.
@@ -70,8 +83,21 @@ mod tests {
             duration: Duration::from_millis(50),
             ..Sizes::for_profile(super::super::Profile::Quick)
         };
-        let rate = run_once(&Backend::Memory, &sizes).await.unwrap();
-        assert!(rate >= CHAIN_STATES as f64, "{rate}");
+        let t = run_once(&Backend::Memory, &sizes).await.unwrap();
+        assert!(t.transitions_per_s >= CHAIN_STATES as f64, "{t:?}");
+        assert!(t.writes_per_commit.is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_sqlite_chain_reports_its_group_commit() {
+        let sizes = Sizes {
+            clients: 8,
+            duration: Duration::from_millis(100),
+            ..Sizes::for_profile(super::super::Profile::Quick)
+        };
+        let t = run_once(&Backend::Sqlite, &sizes).await.unwrap();
+        assert!(t.transitions_per_s >= CHAIN_STATES as f64, "{t:?}");
+        assert!(t.writes_per_commit.is_some_and(|w| w >= 1.0), "{t:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use engine::store::postgres::LeaseConfig;
 use engine::{Engine, EngineConfig};
-use executor::{Executor, Registry};
+use executor::{Executor, HttpPolicy, Registry};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,6 +28,9 @@ pub struct Args {
     /// Account used in ARNs when a request does not name one.
     #[arg(long, default_value = "000000000000", env = "CAIRN_ACCOUNT")]
     account: String,
+    /// A host HTTP Tasks may call besides loopback (repeatable; `*` allows every host).
+    #[arg(long = "http-allow-host", env = "CAIRN_HTTP_ALLOW_HOSTS", value_delimiter = ',')]
+    http_allow_hosts: Vec<String>,
     #[command(flatten)]
     security: crate::auth::SecurityArgs,
 }
@@ -68,7 +71,8 @@ async fn run(a: Args) -> anyhow::Result<()> {
     };
     let lease = LeaseConfig { lease: std::time::Duration::from_secs(a.lease_seconds.max(1)), ..LeaseConfig::default() };
     let store = engine::store::open(&a.db, lease).await?;
-    let engine = Engine::new(store, Arc::new(Executor::new(registry.clone())), config);
+    let executor = Executor::new(registry.clone()).with_http_policy(HttpPolicy::allowing(a.http_allow_hosts.clone()));
+    let engine = Engine::new(store, Arc::new(executor), config);
     let resumed = engine.recover().await?;
     tracing::info!(db = %a.db, resumed, "storage ready");
     let listener = tokio::net::TcpListener::bind(&a.bind).await?;
