@@ -503,8 +503,35 @@ impl<'a> Interpreter<'a> {
         if let Some(t) = state.exec_timer {
             out.push(Command::Timer { id: t.id, due: t.due });
         }
-        collect_pending(&state.info.arn, &state.root, &mut out);
+        let arn = &state.info.arn;
+        visit_pending(&state.root, &mut |p| match p {
+            Pending::Timer(t) => out.push(Command::Timer { id: t.id, due: t.due }),
+            Pending::Task(t) => out.push(Command::Invoke(TaskCall {
+                id: t.id,
+                attempt_key: format!("{arn}/{}", t.id),
+                family: t.family,
+                resource: t.resource.clone(),
+                payload: t.payload.clone(),
+                heartbeat_seconds: t.heartbeat_seconds,
+                task_token: t.token.clone(),
+            })),
+        });
         out
+    }
+
+    /// The earliest pending timer and the number of task attempts in flight, without building
+    /// commands (cheap enough to compute on every commit).
+    pub fn waiting_on(state: &ExecState) -> (Option<DateTime<Utc>>, usize) {
+        if state.status.is_terminal() {
+            return (None, 0);
+        }
+        let mut wake: Option<DateTime<Utc>> = state.exec_timer.map(|t| t.due);
+        let mut tasks = 0;
+        visit_pending(&state.root, &mut |p| match p {
+            Pending::Timer(t) => wake = Some(wake.map_or(t.due, |w| w.min(t.due))),
+            Pending::Task(_) => tasks += 1,
+        });
+        (wake, tasks)
     }
 
     /// Cancels everything running under a frame, writing the `…Aborted` events AWS writes.
@@ -547,26 +574,24 @@ impl<'a> Interpreter<'a> {
     }
 }
 
-fn collect_pending(arn: &str, frame: &Frame, out: &mut Vec<Command>) {
+/// What a frame still waits for: its timers and its task attempts without a result.
+enum Pending<'s> {
+    Timer(Timer),
+    Task(&'s TaskWork),
+}
+
+fn visit_pending<'s>(frame: &'s Frame, f: &mut impl FnMut(Pending<'s>)) {
     let Pos::Active(active) = &frame.pos else { return };
     match &active.work {
         Work::Task(t) => {
             for timer in [t.timeout_timer, t.heartbeat_timer].into_iter().flatten() {
-                out.push(Command::Timer { id: timer.id, due: timer.due });
+                f(Pending::Timer(timer));
             }
-            out.push(Command::Invoke(TaskCall {
-                id: t.id,
-                attempt_key: format!("{arn}/{}", t.id),
-                family: t.family,
-                resource: t.resource.clone(),
-                payload: t.payload.clone(),
-                heartbeat_seconds: t.heartbeat_seconds,
-                task_token: t.token.clone(),
-            }));
+            f(Pending::Task(t));
         }
-        Work::Backoff { timer } | Work::Wait { timer, .. } => out.push(Command::Timer { id: timer.id, due: timer.due }),
-        Work::Parallel { branches } => branches.iter().for_each(|b| collect_pending(arn, b, out)),
-        Work::Map(m) => m.running.iter().for_each(|b| collect_pending(arn, b, out)),
+        Work::Backoff { timer } | Work::Wait { timer, .. } => f(Pending::Timer(*timer)),
+        Work::Parallel { branches } => branches.iter().for_each(|b| visit_pending(b, f)),
+        Work::Map(m) => m.running.iter().for_each(|b| visit_pending(b, f)),
     }
 }
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::history::HistoryEvent;
-use crate::interp::{Command, ExecState, ExecStatus, Interpreter, Terminal};
+use crate::interp::{ExecState, ExecStatus, Interpreter, Terminal};
 use crate::invoker::BoxFuture;
 
 pub use batch::CommitStats;
@@ -123,19 +123,7 @@ pub struct StoredExecution {
 /// What an execution waits for, derived from its state: the earliest timer and the number of
 /// task attempts in flight. Durable stores keep it beside the snapshot for recovery and parking.
 pub fn waiting_on(state: &ExecState) -> (Option<DateTime<Utc>>, usize) {
-    if state.status.is_terminal() {
-        return (None, 0);
-    }
-    let mut wake: Option<DateTime<Utc>> = None;
-    let mut tasks = 0;
-    for c in Interpreter::pending_commands(state) {
-        match c {
-            Command::Timer { due, .. } => wake = Some(wake.map_or(due, |w| w.min(due))),
-            Command::Invoke(_) => tasks += 1,
-            Command::CancelTask { .. } => {}
-        }
-    }
-    (wake, tasks)
+    Interpreter::waiting_on(state)
 }
 
 /// Opens the store a URL names: `memory`, `sqlite://PATH` (created if missing) or
