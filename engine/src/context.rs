@@ -17,6 +17,9 @@ pub struct ExecInfo {
     pub input: Value,
     #[serde(default)]
     pub redrive_count: u32,
+    /// The mock configuration's test case this execution runs (`…:stateMachine:Name#Case`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_case: Option<String>,
 }
 
 /// AWS's timestamp text in the context object: ISO-8601 with milliseconds and `Z`.

@@ -18,6 +18,9 @@ pub struct InvokeContext {
     pub execution_arn: String,
     pub region: String,
     pub account: String,
+    pub state_machine_name: String,
+    /// The mock configuration's test case of the execution, if it runs one.
+    pub test_case: Option<String>,
 }
 
 /// Runs one attempt of a task. Timeouts are the engine's; retries are the engine's.

@@ -9,17 +9,24 @@ use serde_json::Value;
 use state_lang::Failure;
 
 use crate::functions::{function_name, Function, Registry};
-use crate::{lambda, runtime, FunctionError, HttpPolicy};
+use crate::{lambda, runtime, FunctionError, HttpPolicy, MockConfig};
 
 pub struct Executor {
     registry: Arc<Registry>,
     http: reqwest::Client,
     http_policy: HttpPolicy,
+    mocks: Option<Arc<MockConfig>>,
 }
 
 impl Executor {
     pub fn new(registry: Arc<Registry>) -> Self {
-        Executor { registry, http: reqwest::Client::new(), http_policy: HttpPolicy::default() }
+        Executor { registry, http: reqwest::Client::new(), http_policy: HttpPolicy::default(), mocks: None }
+    }
+
+    /// Mocked results for executions that run a test case of this configuration.
+    pub fn with_mocks(mut self, mocks: MockConfig) -> Self {
+        self.mocks = Some(Arc::new(mocks));
+        self
     }
 
     /// Which hosts HTTP Tasks may reach (loopback only by default).
@@ -45,7 +52,20 @@ impl TaskInvoker for Executor {
         let registry = self.registry.clone();
         let http = self.http.clone();
         let policy = self.http_policy.clone();
+        let mocked = match (&self.mocks, &ctx.test_case) {
+            (Some(m), Some(case)) => m.outcome(&ctx.state_machine_name, case, &call.state_name, &ctx.execution_arn),
+            (None, Some(case)) => Some(Err(Failure::new(
+                "States.Runtime",
+                format!(
+                    "The execution runs the test case '{case}', but no mock configuration is loaded (--mock-config)"
+                ),
+            ))),
+            _ => None,
+        };
         Box::pin(async move {
+            if let Some(outcome) = mocked {
+                return outcome;
+            }
             if call.family == TaskFamily::Service && is_http_invoke(&call.resource) {
                 return crate::http_task::invoke(&http, &policy, &call.payload).await;
             }

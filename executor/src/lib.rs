@@ -7,9 +7,11 @@ pub mod functions;
 pub mod http_task;
 mod invoker;
 pub mod lambda;
+pub mod mocks;
 pub mod runtime;
 
 pub use error::ExecutorError;
 pub use functions::{FunctionError, FunctionSpec, Handler, Registry};
 pub use http_task::HttpPolicy;
 pub use invoker::Executor;
+pub use mocks::MockConfig;

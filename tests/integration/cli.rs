@@ -175,3 +175,50 @@ fn graph_prints_dot_and_json() {
     let v: Value = serde_json::from_slice(&js.stdout).expect("JSON graph");
     assert!(v.to_string().contains("\"Oops\""));
 }
+
+#[test]
+fn run_with_a_mock_configuration_test_case() {
+    let def = write_temp(
+        "Orders.json",
+        &json!({"StartAt": "Charge", "States": {
+            "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:charge",
+                "Retry": [{"ErrorEquals": ["Timeout"], "IntervalSeconds": 1, "MaxAttempts": 3}], "Next": "Ship"},
+            "Ship": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "ship"},
+                "OutputPath": "$.Payload", "End": true}}}),
+    );
+    let mocks = write_temp(
+        "mocks.json",
+        &json!({
+            "StateMachines": {"Orders": {"TestCases": {
+                "Happy": {"Charge": "ChargeOk", "Ship": "Shipped"},
+                "Flaky": {"Charge": "ChargeFlaky", "Ship": "Shipped"},
+                "Broken": {"Charge": "ChargeDown"}}}},
+            "MockedResponses": {
+                "ChargeOk": {"0": {"Return": {"charged": true}}},
+                "ChargeFlaky": {"0-1": {"Throw": {"Error": "Timeout", "Cause": "slow"}}, "2": {"Return": {"charged": true}}},
+                "ChargeDown": {"0-3": {"Throw": {"Error": "Timeout", "Cause": "down"}}},
+                "Shipped": {"0": {"Return": {"Payload": {"shipped": true}}}}}
+        }),
+    );
+    for case in ["Happy", "Flaky"] {
+        let out =
+            cairn(&["run", def.as_str(), "--time-scale", "0", "--mock-config", mocks.as_str(), "--test-case", case]);
+        assert!(out.status.success(), "{case}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+        assert_eq!(v, json!({"shipped": true}), "{case}");
+    }
+    let out = cairn(&[
+        "run",
+        def.as_str(),
+        "--time-scale",
+        "0",
+        "--json",
+        "--mock-config",
+        mocks.as_str(),
+        "--test-case",
+        "Broken",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    assert_eq!(v, json!({"status": "FAILED", "error": "Timeout", "cause": "down"}));
+}

@@ -57,7 +57,12 @@ async fn target(state: &AppState, arn: &str) -> Result<(String, Option<String>),
 }
 
 pub async fn start(state: &AppState, req: &Value, sync: bool) -> Result<Value, AwsError> {
-    let sm_arn = required_str(req, "stateMachineArn")?;
+    let full_arn = required_str(req, "stateMachineArn")?;
+    // Step Functions Local's convention: `…:stateMachine:Name#TestCase` runs a mocked test case.
+    let (sm_arn, test_case) = match full_arn.split_once('#') {
+        Some((arn, case)) => (arn, Some(case)),
+        None => (full_arn, None),
+    };
     let name = optional_str(req, "name")?;
     if let Some(n) = name {
         check_name_length("name", n)?;
@@ -77,7 +82,14 @@ pub async fn start(state: &AppState, req: &Value, sync: bool) -> Result<Value, A
     }
     let rec = state
         .engine
-        .start_execution(StartRequest { state_machine_arn: sm.arn, name: name.map(str::to_string), input })
+        .start_execution(StartRequest {
+            state_machine_arn: match test_case {
+                Some(case) => format!("{}#{case}", sm.arn),
+                None => sm.arn,
+            },
+            name: name.map(str::to_string),
+            input,
+        })
         .await?;
     if let Some(a) = &alias {
         state.aws.set_execution_alias(&rec.arn, a);

@@ -82,12 +82,14 @@ impl Report {
 /// A count with thousands separators.
 pub fn count(n: usize) -> String {
     let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
+    let head = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        r => r,
+    };
+    let mut grouped = digits[..head].to_string();
+    for group in digits.as_bytes()[head..].chunks(3) {
+        grouped.push(',');
+        grouped.extend(group.iter().map(|&b| char::from(b)));
     }
     grouped
 }
@@ -132,6 +134,8 @@ mod tests {
         assert_eq!(number(0.1234), "0.123");
         assert_eq!(count(10_000), "10,000");
         assert_eq!(count(100), "100");
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use engine::clock::TimeScale;
 use engine::store::memory::MemoryStore;
 use engine::store::MachineType;
 use engine::{Engine, EngineConfig, StartRequest};
-use executor::{Executor, Registry};
+use executor::{Executor, MockConfig, Registry};
 use serde_json::{json, Value};
 
 #[derive(clap::Args)]
@@ -30,6 +30,16 @@ pub struct Args {
     /// Also print the event history (to stderr, or in the JSON object with --json).
     #[arg(long)]
     history: bool,
+    /// A mock configuration (AWS Step Functions Local's format) for `--test-case`.
+    #[arg(long, requires = "test_case")]
+    mock_config: Option<String>,
+    /// The test case of the mock configuration to run (its state machine is named after the
+    /// definition file, or `--name`).
+    #[arg(long, requires = "mock_config")]
+    test_case: Option<String>,
+    /// The state machine's name (default: the definition file's name).
+    #[arg(long)]
+    name: Option<String>,
     /// Multiplies every durable delay (Wait, retry back-off); 0 skips them in virtual time.
     #[arg(long, default_value_t = 1.0)]
     time_scale: f64,
@@ -83,12 +93,24 @@ fn read_input(a: &Args) -> Result<Value, String> {
 
 async fn run(a: Args, text: String, input: Value, registry: Arc<Registry>) -> u8 {
     let config = EngineConfig { time_scale: TimeScale(a.time_scale), ..EngineConfig::default() };
-    let engine = Engine::new(Arc::new(MemoryStore::new()), Arc::new(Executor::new(registry)), config);
-    let name = std::path::Path::new(&a.definition)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .map(sanitize)
-        .unwrap_or_else(|| "cairn-run".into());
+    let mut executor = Executor::new(registry);
+    if let Some(f) = &a.mock_config {
+        match MockConfig::load_file(f) {
+            Ok(m) => executor = executor.with_mocks(m),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
+    let engine = Engine::new(Arc::new(MemoryStore::new()), Arc::new(executor), config);
+    let name = a.name.clone().unwrap_or_else(|| {
+        std::path::Path::new(&a.definition)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(sanitize)
+            .unwrap_or_else(|| "cairn-run".into())
+    });
     let sm = match engine.create_state_machine(&name, &text, MachineType::Standard, None).await {
         Ok(sm) => sm,
         Err(e) => {
@@ -97,7 +119,11 @@ async fn run(a: Args, text: String, input: Value, registry: Arc<Registry>) -> u8
         }
     };
     let progress = std::io::stderr().is_terminal().then(|| spawn_progress(&engine));
-    let started = engine.start_execution(StartRequest { state_machine_arn: sm.arn, name: None, input }).await;
+    let target = match &a.test_case {
+        Some(case) => format!("{}#{case}", sm.arn),
+        None => sm.arn,
+    };
+    let started = engine.start_execution(StartRequest { state_machine_arn: target, name: None, input }).await;
     let record = match started {
         Ok(r) => engine.wait_for(&r.arn).await,
         Err(e) => Err(e),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use engine::store::postgres::LeaseConfig;
 use engine::{Engine, EngineConfig};
-use executor::{Executor, HttpPolicy, Registry};
+use executor::{Executor, HttpPolicy, MockConfig, Registry};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,6 +28,10 @@ pub struct Args {
     /// Account used in ARNs when a request does not name one.
     #[arg(long, default_value = "000000000000", env = "CAIRN_ACCOUNT")]
     account: String,
+    /// A mock configuration (AWS Step Functions Local's format): executions started on
+    /// `…:stateMachine:Name#TestCase` get their task results from it.
+    #[arg(long, env = "SFN_MOCK_CONFIG")]
+    mock_config: Option<String>,
     /// A host HTTP Tasks may call besides loopback (repeatable; `*` allows every host).
     #[arg(long = "http-allow-host", env = "CAIRN_HTTP_ALLOW_HOSTS", value_delimiter = ',')]
     http_allow_hosts: Vec<String>,
@@ -71,7 +75,12 @@ async fn run(a: Args) -> anyhow::Result<()> {
     };
     let lease = LeaseConfig { lease: std::time::Duration::from_secs(a.lease_seconds.max(1)), ..LeaseConfig::default() };
     let store = engine::store::open(&a.db, lease).await?;
-    let executor = Executor::new(registry.clone()).with_http_policy(HttpPolicy::allowing(a.http_allow_hosts.clone()));
+    let mut executor =
+        Executor::new(registry.clone()).with_http_policy(HttpPolicy::allowing(a.http_allow_hosts.clone()));
+    if let Some(f) = &a.mock_config {
+        executor = executor.with_mocks(MockConfig::load_file(f)?);
+        tracing::info!(file = %f, "mock configuration loaded");
+    }
     let engine = Engine::new(store, Arc::new(executor), config);
     let resumed = engine.recover().await?;
     tracing::info!(db = %a.db, resumed, "storage ready");

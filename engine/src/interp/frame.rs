@@ -137,6 +137,8 @@ pub enum TaskFamily {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TaskWork {
     pub id: u64,
+    #[serde(default)]
+    pub state_name: String,
     pub family: TaskFamily,
     pub resource: String,
     pub payload: Value,

@@ -71,6 +71,9 @@ pub enum Command {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TaskCall {
     pub id: u64,
+    /// The Task state making the call (mocked results are chosen by state).
+    #[serde(default)]
+    pub state_name: String,
     /// Stable across redelivery after a crash: the function's idempotency key.
     pub attempt_key: String,
     pub family: TaskFamily,
@@ -508,6 +511,7 @@ impl<'a> Interpreter<'a> {
             Pending::Timer(t) => out.push(Command::Timer { id: t.id, due: t.due }),
             Pending::Task(t) => out.push(Command::Invoke(TaskCall {
                 id: t.id,
+                state_name: t.state_name.clone(),
                 attempt_key: format!("{arn}/{}", t.id),
                 family: t.family,
                 resource: t.resource.clone(),

@@ -138,6 +138,7 @@ impl<'a> Interpreter<'a> {
         };
         self.step.commands.push(Command::Invoke(TaskCall {
             id,
+            state_name: st.name.clone(),
             attempt_key: format!("{}/{}", self.info.arn, id),
             family: info.family,
             resource: task.resource.clone(),
@@ -147,6 +148,7 @@ impl<'a> Interpreter<'a> {
         }));
         let work = TaskWork {
             id,
+            state_name: st.name.clone(),
             family: info.family,
             resource: task.resource.clone(),
             payload,

@@ -25,6 +25,7 @@ fn info(input: Value) -> ExecInfo {
         start_time: t0(),
         input,
         redrive_count: 0,
+        test_case: None,
     }
 }
 

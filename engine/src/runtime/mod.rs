@@ -214,10 +214,15 @@ impl Engine {
 
     /// Starts an execution and returns its record once the first step is committed.
     pub async fn start_execution(&self, req: StartRequest) -> Result<ExecutionRecord, EngineError> {
+        // `…:stateMachine:Name#Case` runs the mock configuration's test case `Case`.
+        let (sm_arn, test_case) = match req.state_machine_arn.split_once('#') {
+            Some((arn, case)) if !case.is_empty() => (arn, Some(case.to_string())),
+            _ => (req.state_machine_arn.as_str(), None),
+        };
         let sm = self
             .inner
             .store
-            .get_state_machine(&req.state_machine_arn)
+            .get_state_machine(sm_arn)
             .await?
             .ok_or_else(|| EngineError::StateMachineDoesNotExist(req.state_machine_arn.clone()))?;
         let machine = self.machine_for(&sm)?;
@@ -245,6 +250,7 @@ impl Engine {
             start_time: now,
             input: req.input.clone(),
             redrive_count: 0,
+            test_case,
         };
         let (state, step) = Interpreter::start(&machine, info, now, &entropy);
         let mut record = ExecutionRecord {

@@ -35,6 +35,8 @@ impl Actor {
             execution_arn: self.record.arn.clone(),
             region: self.engine.inner.config.region.clone(),
             account: self.engine.inner.config.account.clone(),
+            state_machine_name: self.state.info.state_machine_name.clone(),
+            test_case: self.state.info.test_case.clone(),
         };
         let two_phase = is_two_phase(&call.resource);
         let fut = self.engine.inner.invoker.invoke(call, ctx);

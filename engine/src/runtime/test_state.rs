@@ -131,6 +131,7 @@ impl Engine {
             start_time: now,
             input: req.input.clone(),
             redrive_count: 0,
+            test_case: None,
         };
         let entropy = RngEntropy::new();
         let (mut state, mut step, mut inspection) =
@@ -188,6 +189,8 @@ impl Engine {
                                 execution_arn: state.info.arn.clone(),
                                 region: c.region.clone(),
                                 account: c.account.clone(),
+                                state_machine_name: state.info.state_machine_name.clone(),
+                                test_case: None,
                             };
                             self.inner.invoker.invoke(call.clone(), ctx).await
                         }

@@ -55,6 +55,7 @@ fn start(sm: &StateMachineRecord, name: &str, input: Value) -> Started {
         start_time: now,
         input: input.clone(),
         redrive_count: 0,
+        test_case: None,
     };
     let (state, step) = Interpreter::start(&machine, info, now, &RngEntropy::new());
     let record = ExecutionRecord {
