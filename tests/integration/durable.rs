@@ -10,6 +10,7 @@ mod parked;
 mod scale_out;
 mod server;
 mod store_suite;
+mod waiting_work;
 
 use std::path::PathBuf;
 

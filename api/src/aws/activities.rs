@@ -13,7 +13,7 @@ pub async fn create(state: &AppState, who: &Caller, req: &Value) -> Result<Value
     let name = required_str(req, "name")?;
     check_name(name)?;
     let tags = tags::parse_tags(req)?;
-    let rec = state.engine.create_activity(&who.region, &who.account, name);
+    let rec = state.engine.create_activity(&who.region, &who.account, name).await?;
     if let Some(t) = tags {
         state.aws.tag(&rec.arn, t);
     }
@@ -47,7 +47,7 @@ pub async fn list(state: &AppState, req: &Value) -> Result<Value, AwsError> {
 /// Deleting an activity that does not exist succeeds, as on AWS.
 pub async fn delete(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     let arn = activity_arn(req)?;
-    state.engine.delete_activity(arn);
+    state.engine.delete_activity(arn).await?;
     state.aws.forget(arn);
     Ok(json!({}))
 }

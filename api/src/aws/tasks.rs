@@ -34,7 +34,7 @@ pub async fn success(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     }
     let output: Value =
         serde_json::from_str(text).map_err(|e| AwsError::new("InvalidOutput", format!("Invalid Output: '{e}'")))?;
-    state.engine.send_task_success(token, output)?;
+    state.engine.send_task_success(token, output).await?;
     Ok(json!({}))
 }
 
@@ -48,11 +48,11 @@ pub async fn failure(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     if let Some(c) = cause {
         check_length("cause", c, MAX_CAUSE)?;
     }
-    state.engine.send_task_failure(token, error.map(str::to_string), cause.map(str::to_string))?;
+    state.engine.send_task_failure(token, error.map(str::to_string), cause.map(str::to_string)).await?;
     Ok(json!({}))
 }
 
 pub async fn heartbeat(state: &AppState, req: &Value) -> Result<Value, AwsError> {
-    state.engine.send_task_heartbeat(token(req)?)?;
+    state.engine.send_task_heartbeat(token(req)?).await?;
     Ok(json!({}))
 }

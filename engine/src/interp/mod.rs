@@ -523,6 +523,17 @@ impl<'a> Interpreter<'a> {
         out
     }
 
+    /// Is the task attempt `id` waiting, with this token?
+    pub fn awaits_token(state: &ExecState, id: u64, token: &str) -> bool {
+        let mut found = false;
+        visit_pending(&state.root, &mut |p| {
+            if let Pending::Task(t) = p {
+                found |= t.id == id && t.token.as_deref() == Some(token);
+            }
+        });
+        found && !state.status.is_terminal()
+    }
+
     /// The earliest pending timer and the number of task attempts in flight, without building
     /// commands (cheap enough to compute on every commit).
     pub fn waiting_on(state: &ExecState) -> (Option<DateTime<Utc>>, usize) {

@@ -6,7 +6,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 use state_lang::Failure;
 use tokio::sync::Notify;
@@ -15,13 +14,7 @@ use super::Engine;
 use crate::interp::{parse_token, Signal};
 use crate::EngineError;
 
-/// A created activity.
-#[derive(Debug, Clone)]
-pub struct ActivityRecord {
-    pub arn: String,
-    pub name: String,
-    pub created: DateTime<Utc>,
-}
+pub use crate::store::ActivityRecord;
 
 /// A task waiting for an activity worker.
 #[derive(Debug, Clone)]
@@ -91,12 +84,31 @@ impl Engine {
         &self.inner.callbacks
     }
 
-    /// Creates an activity (idempotent for the same name).
-    pub fn create_activity(&self, region: &str, account: &str, name: &str) -> ActivityRecord {
+    /// Creates an activity (idempotent for the same name), kept by the store.
+    pub async fn create_activity(
+        &self,
+        region: &str,
+        account: &str,
+        name: &str,
+    ) -> Result<ActivityRecord, EngineError> {
         let arn = activity_arn(region, account, name);
+        let rec = {
+            let mut g = self.callbacks().activities();
+            let q = g.entry(arn.clone()).or_default();
+            q.record.get_or_insert_with(|| ActivityRecord { arn, name: name.to_string(), created: self.now() }).clone()
+        };
+        self.inner.store.put_activity(rec.clone()).await?;
+        Ok(rec)
+    }
+
+    /// Makes the store's activities known again after a restart.
+    pub(super) async fn load_activities(&self) -> Result<(), EngineError> {
+        let all = self.inner.store.list_activities().await?;
         let mut g = self.callbacks().activities();
-        let q = g.entry(arn.clone()).or_default();
-        q.record.get_or_insert_with(|| ActivityRecord { arn, name: name.to_string(), created: self.now() }).clone()
+        for rec in all {
+            g.entry(rec.arn.clone()).or_default().record.get_or_insert(rec);
+        }
+        Ok(())
     }
 
     pub fn describe_activity(&self, arn: &str) -> Result<ActivityRecord, EngineError> {
@@ -113,10 +125,11 @@ impl Engine {
         v
     }
 
-    pub fn delete_activity(&self, arn: &str) {
+    pub async fn delete_activity(&self, arn: &str) -> Result<(), EngineError> {
         if let Some(q) = self.callbacks().activities().get_mut(arn) {
             q.record = None;
         }
+        self.inner.store.delete_activity(arn).await
     }
 
     /// Long-polls for a task of an activity: `Ok(None)` when none came within `wait`.
@@ -155,38 +168,44 @@ impl Engine {
     }
 
     /// Resolves a token to its waiting execution: `InvalidToken` for a malformed token,
-    /// `TaskTimedOut` for one whose task is no longer waiting.
-    fn waiting_task(&self, token: &str) -> Result<(String, u64), EngineError> {
-        if parse_token(token).is_none() {
+    /// `TaskTimedOut` for one whose task is no longer waiting. An execution that is not in
+    /// memory (parked, or not yet resumed after a restart) is checked in the store.
+    async fn waiting_task(&self, token: &str) -> Result<(String, u64), EngineError> {
+        let Some((arn, id)) = parse_token(token) else {
             return Err(EngineError::InvalidToken(token.to_string()));
+        };
+        if let Some(target) = self.token_target(token).filter(|(exec, _)| self.is_running(exec)) {
+            return Ok(target);
         }
-        self.token_target(token)
-            .filter(|(exec, _)| self.is_running(exec))
-            .ok_or_else(|| EngineError::TaskTimedOut("Provided task does not exist anymore".into()))
+        let gone = || EngineError::TaskTimedOut("Provided task does not exist anymore".into());
+        match self.inner.store.load(&arn).await? {
+            Some(s) if crate::interp::Interpreter::awaits_token(&s.state, id, token) => Ok((arn, id)),
+            _ => Err(gone()),
+        }
     }
 
-    pub fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {
-        let (exec, id) = self.waiting_task(token)?;
+    pub async fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {
+        let (exec, id) = self.waiting_task(token).await?;
         self.callbacks().forget(token);
         self.signal(&exec, Signal::TaskSucceeded { id, output });
         Ok(())
     }
 
-    pub fn send_task_failure(
+    pub async fn send_task_failure(
         &self,
         token: &str,
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<(), EngineError> {
-        let (exec, id) = self.waiting_task(token)?;
+        let (exec, id) = self.waiting_task(token).await?;
         self.callbacks().forget(token);
         let failure = Failure { error: error.unwrap_or_default(), cause };
         self.signal(&exec, Signal::TaskFailed { id, failure });
         Ok(())
     }
 
-    pub fn send_task_heartbeat(&self, token: &str) -> Result<(), EngineError> {
-        let (exec, id) = self.waiting_task(token)?;
+    pub async fn send_task_heartbeat(&self, token: &str) -> Result<(), EngineError> {
+        let (exec, id) = self.waiting_task(token).await?;
         self.signal(&exec, Signal::Heartbeat { id });
         Ok(())
     }

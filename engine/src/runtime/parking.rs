@@ -201,6 +201,7 @@ impl Engine {
     /// resumed at once. With a store shared by several processes, keeps looking for executions
     /// whose owner stopped renewing its lease. Returns how many were taken on.
     pub async fn recover(&self) -> Result<usize, EngineError> {
+        self.load_activities().await?;
         let found = self.inner.store.unfinished().await?;
         let n = found.len();
         self.adopt(found);

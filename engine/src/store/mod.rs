@@ -143,6 +143,14 @@ pub async fn open(url: &str, lease: postgres::LeaseConfig) -> StoreResult<std::s
     )))
 }
 
+/// A created activity.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ActivityRecord {
+    pub arn: String,
+    pub name: String,
+    pub created: DateTime<Utc>,
+}
+
 pub trait Store: Send + Sync + 'static {
     fn put_state_machine(&self, rec: StateMachineRecord, replace: bool) -> BoxFuture<'_, StoreResult<()>>;
     fn get_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StateMachineRecord>>>;
@@ -173,6 +181,19 @@ pub trait Store: Send + Sync + 'static {
     /// stopped renewing its lease (with [`Store::unfinished`]).
     fn claim_interval(&self) -> Option<std::time::Duration> {
         None
+    }
+    /// Keeps an activity (idempotent for the same ARN). Stores that keep nothing across a
+    /// restart need not implement the activity methods.
+    fn put_activity(&self, rec: ActivityRecord) -> BoxFuture<'_, StoreResult<()>> {
+        let _ = rec;
+        Box::pin(async { Ok(()) })
+    }
+    fn delete_activity(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>> {
+        let _ = arn;
+        Box::pin(async { Ok(()) })
+    }
+    fn list_activities(&self) -> BoxFuture<'_, StoreResult<Vec<ActivityRecord>>> {
+        Box::pin(async { Ok(Vec::new()) })
     }
     /// The last committed snapshot of an execution (`None` from stores that keep none).
     fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StoredExecution>>> {

@@ -231,6 +231,36 @@ impl Store for SqliteStore {
         })
     }
 
+    fn put_activity(&self, rec: super::ActivityRecord) -> BoxFuture<'_, StoreResult<()>> {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO activities (arn, name, created) VALUES (?1, ?2, ?3) ON CONFLICT (arn) DO NOTHING")
+                .bind(&rec.arn)
+                .bind(&rec.name)
+                .bind(rec.created)
+                .execute(&self.write)
+                .await
+                .map_err(db)?;
+            Ok(())
+        })
+    }
+
+    fn delete_activity(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            sqlx::query("DELETE FROM activities WHERE arn = ?1").bind(&arn).execute(&self.write).await.map_err(db)?;
+            Ok(())
+        })
+    }
+
+    fn list_activities(&self) -> BoxFuture<'_, StoreResult<Vec<super::ActivityRecord>>> {
+        Box::pin(async move {
+            sqlx::query_as("SELECT arn, name, created FROM activities ORDER BY seq")
+                .fetch_all(&self.read)
+                .await
+                .map_err(db)
+        })
+    }
+
     fn delete_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>> {
         let arn = arn.to_string();
         Box::pin(async move {
