@@ -53,6 +53,10 @@ impl<'a> Interpreter<'a> {
     }
 
     pub(super) fn context_value(&self, st: &State, e: &Entered, extra: CtxExtra<'_>) -> Value {
+        // Building `$$` copies the execution input: only do it for states that read it.
+        if !st.reads_context {
+            return Value::Null;
+        }
         context::build(
             self.info,
             &StateCtx {

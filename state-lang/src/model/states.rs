@@ -22,6 +22,10 @@ pub struct State {
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
     pub kind: StateKind,
+    /// Does any expression of the state (or of the states nested in it) read the context object
+    /// (`$$…`, `$states.context`, or `$states` as a whole)? When not, running the state need not
+    /// build it.
+    pub reads_context: bool,
 }
 
 impl State {

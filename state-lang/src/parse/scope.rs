@@ -108,7 +108,54 @@ fn parse_state(
     let catch = errors::catch(ctx, &mut cx);
     let kind = states::kind(ctx, &mut cx, type_name);
     let (transition, kind) = (transition?, kind?);
-    Some(State { name: name.to_string(), comment, query_language: ql, io, assign, transition, retry, catch, kind })
+    let reads_context = mentions_context(value);
+    Some(State {
+        name: name.to_string(),
+        comment,
+        query_language: ql,
+        io,
+        assign,
+        transition,
+        retry,
+        catch,
+        kind,
+        reads_context,
+    })
+}
+
+/// Whether any string of a state's JSON can reach the context object. Deliberately textual, so
+/// that it errs on the side of building the context.
+fn mentions_context(v: &Value) -> bool {
+    fn text(s: &str) -> bool {
+        if s.contains("$$") {
+            return true;
+        }
+        s.match_indices("$states").any(|(i, _)| {
+            let rest = &s[i + "$states".len()..];
+            !(rest.starts_with(".input") || rest.starts_with(".result") || rest.starts_with(".errorOutput"))
+        })
+    }
+    match v {
+        Value::String(s) => text(s),
+        Value::Array(a) => a.iter().any(mentions_context),
+        Value::Object(o) => o.iter().any(|(k, v)| text(k) || mentions_context(v)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use serde_json::json;
+
+    use super::mentions_context;
+
+    #[test]
+    fn context_readers_are_found() {
+        assert!(mentions_context(&json!({"Parameters": {"id.$": "$$.Execution.Id"}})));
+        assert!(mentions_context(&json!({"Output": "{% $states.context.State.Name %}"})));
+        assert!(mentions_context(&json!({"Output": "{% $keys($states) %}"})));
+        assert!(!mentions_context(&json!({"Output": "{% $states.input.a & $states.result.b %}", "Parameters": {"a.$": "$.a"}})));
+    }
 }
 
 fn is_terminal(f: &Fields) -> bool {

@@ -160,8 +160,12 @@ async fn stopping_a_running_execution_aborts_it() {
     c.stop_execution().execution_arn(&started.execution_arn).error("Halt").cause("by test").send().await.unwrap();
     let d = c.describe_execution().execution_arn(&started.execution_arn).send().await.unwrap();
     assert_eq!((d.status, d.error.as_deref()), (ExecutionStatus::Aborted, Some("Halt")));
+    // An aborted execution may be redriven: it resumes in its Wait.
+    c.redrive_execution().execution_arn(&started.execution_arn).send().await.unwrap();
+    let d = c.describe_execution().execution_arn(&started.execution_arn).send().await.unwrap();
+    assert_eq!((d.status, d.redrive_count), (ExecutionStatus::Running, Some(1)));
     let (code, _) = error(c.redrive_execution().execution_arn(&started.execution_arn).send().await);
-    assert_eq!(code, "ExecutionNotRedrivable");
+    assert_eq!(code, "ExecutionNotRedrivable", "a running execution is not redrivable");
 }
 
 #[tokio::test]
