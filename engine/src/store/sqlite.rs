@@ -156,21 +156,28 @@ fn stale(arn: &str) -> EngineError {
     EngineError::Storage(format!("execution '{arn}' does not exist or was advanced by another writer"))
 }
 
+/// All of a commit's events in one statement: the rows travel as one JSON array.
 async fn insert_events(tx: &mut Tx<'_>, execution_id: i64, e: &ExecWrite) -> Result<(), sqlx::Error> {
-    for ev in &e.events {
-        sqlx::query(
-            "INSERT INTO events (execution_id, id, previous_event_id, timestamp, type, details) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .bind(execution_id)
-        .bind(ev.id)
-        .bind(ev.previous_event_id)
-        .bind(ev.timestamp)
-        .bind(&ev.event_type)
-        .bind(&ev.details)
-        .execute(&mut **tx)
-        .await?;
+    if e.events.is_empty() {
+        return Ok(());
     }
+    let rows: Vec<serde_json::Value> = e
+        .events
+        .iter()
+        .map(|ev| {
+            serde_json::json!([ev.id, ev.previous_event_id, ev.timestamp.to_rfc3339(), ev.event_type, ev.details])
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO events (execution_id, id, previous_event_id, timestamp, type, details) \
+         SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
+                json_extract(value, '$[3]'), json_extract(value, '$[4]') \
+         FROM json_each(?2)",
+    )
+    .bind(execution_id)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
