@@ -154,7 +154,9 @@ mod context_tests {
         assert!(mentions_context(&json!({"Parameters": {"id.$": "$$.Execution.Id"}})));
         assert!(mentions_context(&json!({"Output": "{% $states.context.State.Name %}"})));
         assert!(mentions_context(&json!({"Output": "{% $keys($states) %}"})));
-        assert!(!mentions_context(&json!({"Output": "{% $states.input.a & $states.result.b %}", "Parameters": {"a.$": "$.a"}})));
+        assert!(!mentions_context(
+            &json!({"Output": "{% $states.input.a & $states.result.b %}", "Parameters": {"a.$": "$.a"}})
+        ));
     }
 }
 
