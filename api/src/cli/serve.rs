@@ -32,6 +32,10 @@ pub struct Args {
     /// `…:stateMachine:Name#TestCase` get their task results from it.
     #[arg(long, env = "SFN_MOCK_CONFIG")]
     mock_config: Option<String>,
+    /// Accept `command` functions over REST even when listening beyond loopback (they run
+    /// programs on this host).
+    #[arg(long, env = "CAIRN_ALLOW_COMMAND_FUNCTIONS")]
+    allow_command_functions: bool,
     /// A host HTTP Tasks may call besides loopback (repeatable; `*` allows every host).
     #[arg(long = "http-allow-host", env = "CAIRN_HTTP_ALLOW_HOSTS", value_delimiter = ',')]
     http_allow_hosts: Vec<String>,
@@ -89,7 +93,7 @@ async fn run(a: Args) -> anyhow::Result<()> {
     let config = crate::ServerConfig {
         region: a.region,
         account: a.account,
-        allow_command_functions: loopback,
+        allow_command_functions: loopback || a.allow_command_functions,
         auth,
         ..crate::ServerConfig::default()
     };

@@ -143,23 +143,6 @@ fn mentions_context(v: &Value) -> bool {
     }
 }
 
-#[cfg(test)]
-mod context_tests {
-    use serde_json::json;
-
-    use super::mentions_context;
-
-    #[test]
-    fn context_readers_are_found() {
-        assert!(mentions_context(&json!({"Parameters": {"id.$": "$$.Execution.Id"}})));
-        assert!(mentions_context(&json!({"Output": "{% $states.context.State.Name %}"})));
-        assert!(mentions_context(&json!({"Output": "{% $keys($states) %}"})));
-        assert!(!mentions_context(
-            &json!({"Output": "{% $states.input.a & $states.result.b %}", "Parameters": {"a.$": "$.a"}})
-        ));
-    }
-}
-
 fn is_terminal(f: &Fields) -> bool {
     matches!(f.get("End"), Some(Value::Bool(true)))
         || matches!(f.get("Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
@@ -248,5 +231,22 @@ fn io(ctx: &mut Ctx, f: &Fields, type_name: &str) -> Io {
         output_path: optional_path(ctx, f, "OutputPath"),
         arguments: jsonata_field(ctx, f, "Arguments"),
         output: jsonata_field(ctx, f, "Output"),
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use serde_json::json;
+
+    use super::mentions_context;
+
+    #[test]
+    fn context_readers_are_found() {
+        assert!(mentions_context(&json!({"Parameters": {"id.$": "$$.Execution.Id"}})));
+        assert!(mentions_context(&json!({"Output": "{% $states.context.State.Name %}"})));
+        assert!(mentions_context(&json!({"Output": "{% $keys($states) %}"})));
+        assert!(!mentions_context(
+            &json!({"Output": "{% $states.input.a & $states.result.b %}", "Parameters": {"a.$": "$.a"}})
+        ));
     }
 }
