@@ -32,6 +32,9 @@ pub struct Args {
     /// `…:stateMachine:Name#TestCase` get their task results from it.
     #[arg(long, env = "SFN_MOCK_CONFIG")]
     mock_config: Option<String>,
+    /// Days finished executions are kept before they are deleted (0 keeps them for ever).
+    #[arg(long, default_value_t = 90, env = "CAIRN_RETENTION_DAYS")]
+    retention_days: u32,
     /// Accept `command` functions over REST even when listening beyond loopback (they run
     /// programs on this host).
     #[arg(long, env = "CAIRN_ALLOW_COMMAND_FUNCTIONS")]
@@ -87,6 +90,9 @@ async fn run(a: Args) -> anyhow::Result<()> {
     }
     let engine = Engine::new(store, Arc::new(executor), config);
     let resumed = engine.recover().await?;
+    if a.retention_days > 0 {
+        engine.start_retention(chrono::Duration::days(i64::from(a.retention_days)));
+    }
     tracing::info!(db = %a.db, resumed, "storage ready");
     let listener = tokio::net::TcpListener::bind(&a.bind).await?;
     let loopback = listener.local_addr()?.ip().is_loopback();

@@ -333,6 +333,25 @@ impl Engine {
         self.lock_running().get(arn).map(|r| r.input.clone())
     }
 
+    /// Deletes finished executions older than `keep`, now and then every hour (AWS keeps closed
+    /// executions for 90 days).
+    pub fn start_retention(&self, keep: chrono::Duration) {
+        let engine = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            loop {
+                let Some(inner) = engine.upgrade() else { return };
+                let cutoff = inner.clock.now() - keep;
+                match inner.store.delete_finished_before(cutoff).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "finished executions past retention deleted"),
+                    Err(e) => tracing::warn!(error = %e, "cannot delete old executions"),
+                }
+                drop(inner);
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            }
+        });
+    }
+
     fn is_running(&self, arn: &str) -> bool {
         self.lock_running().contains_key(arn)
     }

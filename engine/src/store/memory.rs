@@ -96,6 +96,23 @@ impl Store for MemoryStore {
         Box::pin(async move { r })
     }
 
+    fn delete_finished_before(&self, cutoff: chrono::DateTime<chrono::Utc>) -> BoxFuture<'_, StoreResult<u64>> {
+        let mut g = self.lock();
+        let old: Vec<String> = g
+            .executions
+            .iter()
+            .filter(|(_, (r, _))| r.status.is_terminal() && r.stop.is_some_and(|t| t < cutoff))
+            .map(|(a, _)| a.clone())
+            .collect();
+        for a in &old {
+            g.executions.remove(a);
+            g.finished.remove(a);
+        }
+        g.execution_order.retain(|a| !old.contains(a));
+        let n = old.len() as u64;
+        Box::pin(async move { Ok(n) })
+    }
+
     fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<super::StoredExecution>>> {
         let g = self.lock();
         let r = match (g.executions.get(arn), g.finished.get(arn)) {

@@ -182,6 +182,11 @@ pub trait Store: Send + Sync + 'static {
     fn claim_interval(&self) -> Option<std::time::Duration> {
         None
     }
+    /// Deletes executions (and their histories) that finished before `cutoff`; returns how many.
+    fn delete_finished_before(&self, cutoff: DateTime<Utc>) -> BoxFuture<'_, StoreResult<u64>> {
+        let _ = cutoff;
+        Box::pin(async { Ok(0) })
+    }
     /// Keeps an activity (idempotent for the same ARN). Stores that keep nothing across a
     /// restart need not implement the activity methods.
     fn put_activity(&self, rec: ActivityRecord) -> BoxFuture<'_, StoreResult<()>> {

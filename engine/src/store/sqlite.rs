@@ -5,6 +5,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use super::batch::{Batcher, CommitStats, Sink};
@@ -235,6 +237,28 @@ impl Store for SqliteStore {
             .await
             .map_err(db)?;
             rows.into_iter().map(StateMachineRow::into_record).collect()
+        })
+    }
+
+    fn delete_finished_before(&self, cutoff: DateTime<Utc>) -> BoxFuture<'_, StoreResult<u64>> {
+        Box::pin(async move {
+            let mut tx = self.write.begin().await.map_err(db)?;
+            sqlx::query(
+                "DELETE FROM events WHERE execution_id IN \
+                 (SELECT id FROM executions WHERE status <> 'RUNNING' AND stop_date < ?1)",
+            )
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            let gone = sqlx::query("DELETE FROM executions WHERE status <> 'RUNNING' AND stop_date < ?1")
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            tx.commit().await.map_err(db)?;
+            Ok(gone)
         })
     }
 

@@ -294,7 +294,26 @@ pub async fn concurrent_commits(store: Arc<dyn Store>) {
     }
 }
 
+/// Finished executions past retention are deleted with their histories; running ones are kept.
+async fn retention(store: &dyn Store) {
+    let sm = machine_record("keep", WAIT_MACHINE);
+    store.put_state_machine(sm.clone(), false).await.expect("put");
+    let mut done = start(&sm, "done", json!({}));
+    create(store, &done).await.expect("create");
+    finish_wait(store, &mut done).await;
+    let running = start(&sm, "running", json!({}));
+    create(store, &running).await.expect("create");
+    let gone = store.delete_finished_before(Utc::now() - chrono::Duration::hours(1)).await.expect("retention");
+    assert_eq!(gone, 0, "nothing finished an hour ago");
+    let gone = store.delete_finished_before(Utc::now() + chrono::Duration::seconds(1)).await.expect("retention");
+    assert_eq!(gone, 1);
+    assert!(store.get_execution(&done.record.arn).await.expect("get").is_none());
+    assert!(store.history(&done.record.arn, 0, 0).await.is_err());
+    assert!(store.get_execution(&running.record.arn).await.expect("get").is_some(), "running executions stay");
+}
+
 async fn run_suite(make: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Arc<dyn Store>>>>) {
+    retention(make().await.as_ref()).await;
     state_machines(make().await.as_ref()).await;
     executions_and_history(make().await.as_ref()).await;
     listing(make().await.as_ref()).await;
