@@ -4,6 +4,7 @@
 //! PostgreSQL tests use `CAIRN_TEST_POSTGRES_URL` (each test in a database of its own) and skip
 //! with a message when it is unset, unless `CAIRN_REQUIRE_POSTGRES=1`.
 
+mod callback_restart;
 mod crash;
 mod engine_recovery;
 mod parked;

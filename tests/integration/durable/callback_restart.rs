@@ -1,0 +1,89 @@
+//! Through the AWS protocol against `cairn serve` killed with SIGKILL and started again: a
+//! callback task is completed with the token handed out before the kill, and an activity task
+//! queued before the kill is handed to a worker after it.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::server::{free_port, Aws, Server, ServerSpec};
+
+const KEEP_TOKEN_PY: &str = r#"import json, os, sys
+event = json.load(sys.stdin)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "token.txt"), "w") as f:
+    f.write(event["token"])
+print("{}")
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callbacks_and_activity_tasks_survive_kill_9() {
+    let dir = super::TempDir::new("callback-restart");
+    std::fs::write(dir.0.join("keep_token.py"), KEEP_TOKEN_PY).expect("script");
+    let functions = dir.0.join("functions.json");
+    std::fs::write(&functions, json!({"keep": {"command": ["python3", dir.0.join("keep_token.py")]}}).to_string())
+        .expect("functions");
+    let spec = ServerSpec {
+        port: free_port(),
+        db: "sqlite://cairn.db".into(),
+        functions: Some(functions.display().to_string()),
+        workdir: dir.0.clone(),
+        lease_seconds: 1,
+    };
+    let server = Server::start(&spec).await;
+    let aws = Aws::new(&server.endpoint);
+    let callback = aws
+        .create_machine(
+            "ask",
+            &json!({"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": {"FunctionName": "keep", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}}),
+        )
+        .await;
+    let activity = aws.call("CreateActivity", json!({"name": "review"})).await.expect("activity");
+    let activity_arn = activity["activityArn"].as_str().expect("arn").to_string();
+    let worked = aws
+        .create_machine(
+            "work",
+            &json!({"StartAt": "Review", "States": {"Review": {"Type": "Task", "Resource": activity_arn, "End": true}}}),
+        )
+        .await;
+    let asked = aws.start(&callback, "asked", &json!({})).await;
+    let reviewed = aws.start(&worked, "reviewed", &json!({"doc": 1})).await;
+    let token_file = dir.0.join("token.txt");
+    for _ in 0..200 {
+        if token_file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let token = std::fs::read_to_string(&token_file).expect("the function got its token");
+    server.kill9();
+
+    let server = Server::start(&spec).await;
+    let aws = Aws::new(&server.endpoint);
+    let wrong = aws.call("SendTaskSuccess", json!({"taskToken": "garbage", "output": "{}"})).await;
+    assert_eq!(wrong.err().and_then(|e| e["__type"].as_str().map(str::to_string)).as_deref(), Some("InvalidToken"));
+    aws.call("SendTaskSuccess", json!({"taskToken": token, "output": "{\"answer\":42}"})).await.expect("token kept");
+    let task =
+        aws.call("GetActivityTask", json!({"activityArn": activity_arn, "workerName": "w1"})).await.expect("poll");
+    let activity_token = task["taskToken"].as_str().expect("token").to_string();
+    assert!(!activity_token.is_empty(), "the activity task survived the kill");
+    assert_eq!(serde_json::from_str::<Value>(task["input"].as_str().unwrap_or("null")).ok(), Some(json!({"doc": 1})));
+    aws.call("SendTaskSuccess", json!({"taskToken": activity_token, "output": "{\"ok\":true}"})).await.expect("done");
+    for (arn, output) in [(&asked, json!({"answer": 42})), (&reviewed, json!({"ok": true}))] {
+        let mut last = Value::Null;
+        for _ in 0..200 {
+            last = aws.describe(arn).await.expect("describe");
+            if last["status"] != "RUNNING" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(last["status"], "SUCCEEDED", "{arn}: {last}");
+        assert_eq!(serde_json::from_str::<Value>(last["output"].as_str().unwrap_or("null")).ok(), Some(output));
+    }
+    // The token was used: a second completion is refused.
+    let again = aws.call("SendTaskSuccess", json!({"taskToken": token, "output": "{}"})).await;
+    assert_eq!(again.err().and_then(|e| e["__type"].as_str().map(str::to_string)).as_deref(), Some("TaskTimedOut"));
+    drop(server);
+}
