@@ -171,6 +171,28 @@ pub struct Interpreter<'a> {
 }
 
 impl<'a> Interpreter<'a> {
+    /// An interpreter that continues `state` from its counters.
+    fn at(
+        machine: &'a StateMachine,
+        info: &'a ExecInfo,
+        state: &ExecState,
+        now: DateTime<Utc>,
+        entropy: &'a dyn Entropy,
+        inspect: bool,
+    ) -> Self {
+        Interpreter {
+            machine,
+            info,
+            now,
+            entropy,
+            event_count: state.event_count,
+            next_id: state.next_id,
+            step: Step::default(),
+            redrive_work: None,
+            inspect: inspect.then(Default::default),
+        }
+    }
+
     /// Starts an execution: `ExecutionStarted`, then as far as the first wait.
     pub fn start(
         machine: &StateMachine,
@@ -178,29 +200,8 @@ impl<'a> Interpreter<'a> {
         now: DateTime<Utc>,
         entropy: &dyn Entropy,
     ) -> (ExecState, Step) {
-        let root = Frame::new(Vec::new(), Variables::new(), machine.scope.start_at, info.input.clone(), 0);
-        let mut state =
-            ExecState { info, event_count: 0, next_id: 1, root, status: ExecStatus::Running, exec_timer: None };
-        let info = state.info.clone();
-        let mut it = Interpreter {
-            machine,
-            info: &info,
-            now,
-            entropy,
-            event_count: 0,
-            next_id: 1,
-            step: Step::default(),
-            redrive_work: None,
-            inspect: None,
-        };
-        let mut last = 0;
-        it.emit(&mut last, false, "ExecutionStarted", Some(details::execution_started(&info.input, &info.role_arn)));
-        if let Some(secs) = machine.timeout_seconds {
-            state.exec_timer = Some(it.new_timer(now + chrono::Duration::seconds(secs as i64)));
-        }
-        state.root.last_event = 0;
-        it.run(&mut state);
-        (state, it.step)
+        let (state, step, _) = Self::start_with(machine, info, Variables::new(), now, entropy, false);
+        (state, step)
     }
 
     /// Starts an execution for TestState: the root scope sees `variables`, and the intermediate
@@ -216,23 +217,27 @@ impl<'a> Interpreter<'a> {
         for (k, v) in variables {
             vars.set(k, v);
         }
+        Self::start_with(machine, info, vars, now, entropy, true)
+    }
+
+    fn start_with(
+        machine: &StateMachine,
+        info: ExecInfo,
+        vars: Variables,
+        now: DateTime<Utc>,
+        entropy: &dyn Entropy,
+        inspect: bool,
+    ) -> (ExecState, Step, serde_json::Map<String, Value>) {
         let root = Frame::new(Vec::new(), vars, machine.scope.start_at, info.input.clone(), 0);
         let mut state =
             ExecState { info, event_count: 0, next_id: 1, root, status: ExecStatus::Running, exec_timer: None };
         let info = state.info.clone();
-        let mut it = Interpreter {
-            machine,
-            info: &info,
-            now,
-            entropy,
-            event_count: 0,
-            next_id: 1,
-            step: Step::default(),
-            redrive_work: None,
-            inspect: Some(Default::default()),
-        };
+        let mut it = Interpreter::at(machine, &info, &state, now, entropy, inspect);
         let mut last = 0;
         it.emit(&mut last, false, "ExecutionStarted", Some(details::execution_started(&info.input, &info.role_arn)));
+        if let Some(secs) = machine.timeout_seconds {
+            state.exec_timer = Some(it.new_timer(now + chrono::Duration::seconds(secs as i64)));
+        }
         it.run(&mut state);
         let inspection = it.inspect.take().map(|c| c.into_inner()).unwrap_or_default();
         (state, it.step, inspection)
@@ -247,17 +252,7 @@ impl<'a> Interpreter<'a> {
         entropy: &dyn Entropy,
     ) -> (Step, serde_json::Map<String, Value>) {
         let info = state.info.clone();
-        let mut it = Interpreter {
-            machine,
-            info: &info,
-            now,
-            entropy,
-            event_count: state.event_count,
-            next_id: state.next_id,
-            step: Step::default(),
-            redrive_work: None,
-            inspect: Some(Default::default()),
-        };
+        let mut it = Interpreter::at(machine, &info, state, now, entropy, true);
         it.deliver(&mut state.root, &signal);
         it.run(state);
         let inspection = it.inspect.take().map(|c| c.into_inner()).unwrap_or_default();
@@ -276,17 +271,7 @@ impl<'a> Interpreter<'a> {
             return Step::default();
         }
         let info = state.info.clone();
-        let mut it = Interpreter {
-            machine,
-            info: &info,
-            now,
-            entropy,
-            event_count: state.event_count,
-            next_id: state.next_id,
-            step: Step::default(),
-            redrive_work: None,
-            inspect: None,
-        };
+        let mut it = Interpreter::at(machine, &info, state, now, entropy, false);
         match signal {
             Signal::Stop { error, cause } => {
                 it.abort_frame(&mut state.root);

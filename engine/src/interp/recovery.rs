@@ -77,17 +77,7 @@ impl<'a> Interpreter<'a> {
         state.info.redrive_count += 1;
         state.status = ExecStatus::Running;
         let info = state.info.clone();
-        let mut it = Interpreter {
-            machine,
-            info: &info,
-            now,
-            entropy,
-            event_count: state.event_count,
-            next_id: state.next_id,
-            step: Step::default(),
-            redrive_work: None,
-            inspect: None,
-        };
+        let mut it = Interpreter::at(machine, &info, state, now, entropy, false);
         let mut last = it.event_count;
         let d = json!({"redriveCount": info.redrive_count});
         it.emit(&mut last, false, "ExecutionRedriven", Some(d));
