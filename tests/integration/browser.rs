@@ -357,13 +357,14 @@ fn stop_asks_for_confirmation(server: &Server, page: &mut Page<'_>) -> Result<()
         &format!("document.querySelector({})?.dataset.status === 'cancelled'", js(&state_selector("Long"))),
         Duration::from_secs(10),
     )?;
-    // Redrive is not there yet: the page says so instead of failing silently.
+    // Redrive (with confirmation) resumes the aborted execution in the state it was stopped in.
     page.click("#redrive")?;
     page.wait_for("document.querySelector('dialog[open] [data-action=ok]')", Duration::from_secs(5))?;
     page.click("dialog[open] [data-action=ok]")?;
+    page.wait_for("document.querySelector('#execution-status')?.textContent === 'running'", Duration::from_secs(10))?;
     page.wait_for(
-        "document.querySelector('.toast.error')?.textContent.includes('not implemented')",
-        Duration::from_secs(5),
+        &format!("document.querySelector({})?.dataset.status === 'running'", js(&state_selector("Long"))),
+        Duration::from_secs(10),
     )?;
     Ok(())
 }
