@@ -173,6 +173,7 @@ fn state_selector(name: &str) -> String {
 
 #[test]
 fn web_ui_in_headless_chromium() -> Result<()> {
+    let _heavy = crate::HEAVY.blocking_lock();
     let required = std::env::var("CAIRN_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     if !chromium_path().exists() {
         if required {

@@ -142,7 +142,12 @@ impl Actor {
     /// Leaves memory if the execution only waits on timers that are not near: the timer service
     /// brings it back from its last commit.
     fn try_park(&mut self, rx: &mpsc::UnboundedReceiver<Signal>) -> bool {
-        if !self.engine.parks() || !self.tasks.is_empty() || !self.tokens.is_empty() || !self.children.is_empty() {
+        if !self.engine.parks()
+            || !self.engine.inner.store.keeps(&self.record.arn)
+            || !self.tasks.is_empty()
+            || !self.tokens.is_empty()
+            || !self.children.is_empty()
+        {
             return false;
         }
         let (wake, tasks) = waiting_on(&self.state);

@@ -6,6 +6,7 @@ pub mod memory;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+pub mod tiered;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -133,10 +134,12 @@ pub async fn open(url: &str, lease: postgres::LeaseConfig) -> StoreResult<std::s
         return Ok(std::sync::Arc::new(memory::MemoryStore::new()));
     }
     if url.starts_with("sqlite:") {
-        return Ok(std::sync::Arc::new(sqlite::SqliteStore::open(url).await?));
+        let durable = std::sync::Arc::new(sqlite::SqliteStore::open(url).await?);
+        return Ok(std::sync::Arc::new(tiered::TieredStore::new(durable)));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(std::sync::Arc::new(postgres::PostgresStore::open(url, lease).await?));
+        let durable = std::sync::Arc::new(postgres::PostgresStore::open(url, lease).await?);
+        return Ok(std::sync::Arc::new(tiered::TieredStore::new(durable)));
     }
     Err(crate::EngineError::Validation(format!(
         "unsupported database URL '{url}': use memory, sqlite://PATH or postgres://…"
@@ -171,6 +174,11 @@ pub trait Store: Send + Sync + 'static {
     /// waits and be continued after a restart?
     fn durable(&self) -> bool {
         false
+    }
+    /// Is this execution's state kept (so that it may leave memory while it waits)?
+    fn keeps(&self, arn: &str) -> bool {
+        let _ = arn;
+        self.durable()
     }
     /// Every execution still running, as of the last commit, that this process should continue.
     /// A store shared by several processes claims them for this one.

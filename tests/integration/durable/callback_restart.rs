@@ -17,6 +17,7 @@ print("{}")
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_and_activity_tasks_survive_kill_9() {
+    let _heavy = crate::HEAVY.lock().await;
     let dir = super::TempDir::new("callback-restart");
     std::fs::write(dir.0.join("keep_token.py"), KEEP_TOKEN_PY).expect("script");
     let functions = dir.0.join("functions.json");

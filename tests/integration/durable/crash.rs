@@ -248,6 +248,7 @@ async fn crash_scenario(db: String, dir: &super::TempDir) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_executions_survive_kill_9() {
+    let _heavy = crate::HEAVY.lock().await;
     let dir = super::TempDir::new("crash");
     // The default database: `cairn.db` in the server's working directory.
     crash_scenario("sqlite://cairn.db".into(), &dir).await;
@@ -256,6 +257,7 @@ async fn sqlite_executions_survive_kill_9() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_executions_survive_kill_9() {
+    let _heavy = crate::HEAVY.lock().await;
     let Some(url) = super::postgres_database("crash").await else { return };
     let dir = super::TempDir::new("pgcrash");
     crash_scenario(url, &dir).await;

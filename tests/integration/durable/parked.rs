@@ -34,6 +34,7 @@ async fn dates(aws: &Aws, machine: &str) -> Vec<(String, f64, Option<f64>)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_parked_waits_cost_little_memory() {
+    let _heavy = crate::HEAVY.lock().await;
     let wait: u64 = std::env::var("CAIRN_PARKED_WAIT_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let dir = super::TempDir::new("parked");
     let spec = ServerSpec {

@@ -8,6 +8,7 @@ use super::server::{free_port, Aws, Server, ServerSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_servers_share_the_work_and_take_over_a_killed_one() {
+    let _heavy = crate::HEAVY.lock().await;
     let Some(url) = super::postgres_database("scale").await else { return };
     let dir = super::TempDir::new("scale");
     let functions = write_functions(&dir.0);
