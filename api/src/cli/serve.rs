@@ -32,6 +32,10 @@ pub struct Args {
     /// `…:stateMachine:Name#TestCase` get their task results from it.
     #[arg(long, env = "SFN_MOCK_CONFIG")]
     mock_config: Option<String>,
+    /// Multiplies every durable delay (Wait, retry back-off, timeouts); 0 skips them in virtual
+    /// time, for test runs (the histories are the same as in real time).
+    #[arg(long, default_value_t = 1.0, env = "CAIRN_TIME_SCALE")]
+    time_scale: f64,
     /// Days finished executions are kept before they are deleted (0 keeps them for ever).
     #[arg(long, default_value_t = 90, env = "CAIRN_RETENTION_DAYS")]
     retention_days: u32,
@@ -78,8 +82,11 @@ async fn run(a: Args) -> anyhow::Result<()> {
         region: a.region.clone(),
         account: a.account.clone(),
         default_role_arn: format!("arn:aws:iam::{}:role/cairn", a.account),
-        ..EngineConfig::default()
+        time_scale: engine::clock::TimeScale(a.time_scale),
     };
+    if !(a.time_scale >= 0.0 && a.time_scale.is_finite()) {
+        anyhow::bail!("--time-scale must be a number ≥ 0");
+    }
     let lease = LeaseConfig { lease: std::time::Duration::from_secs(a.lease_seconds.max(1)), ..LeaseConfig::default() };
     let store = engine::store::open(&a.db, lease).await?;
     let mut executor =
