@@ -10,6 +10,7 @@ mod engine_recovery;
 mod parked;
 mod scale_out;
 mod server;
+mod signals_across;
 mod store_suite;
 mod waiting_work;
 

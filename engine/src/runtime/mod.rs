@@ -293,8 +293,21 @@ impl Engine {
         if rec.status.is_terminal() {
             return Ok(rec);
         }
+        // With a store shared by several processes another one may end the execution: look at
+        // the store now and then too.
+        let shared = self.inner.store.claim_interval().is_some();
         while !*done.borrow_and_update() {
-            if done.changed().await.is_err() {
+            if shared {
+                tokio::select! {
+                    changed = done.changed() => if changed.is_err() { break },
+                    _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                        let rec = self.describe_execution(arn).await?;
+                        if rec.status.is_terminal() {
+                            return Ok(rec);
+                        }
+                    }
+                }
+            } else if done.changed().await.is_err() {
                 break;
             }
         }
@@ -359,7 +372,23 @@ impl Engine {
     /// Sends a signal to an execution, bringing it back into memory if it is parked (dropped
     /// when the execution has finished).
     fn signal(&self, arn: &str, signal: Signal) {
-        self.activate(arn, Some(signal));
+        let local = self.lock_running().contains_key(arn);
+        if local || self.inner.store.claim_interval().is_none() {
+            return self.activate(arn, Some(signal));
+        }
+        // Shared store: the execution may be advanced by another process.
+        let engine = self.clone();
+        let arn = arn.to_string();
+        tokio::spawn(async move {
+            match engine.inner.store.forward_signal(&arn, &signal).await {
+                Ok(true) => {}
+                Ok(false) => engine.activate(&arn, Some(signal)),
+                Err(e) => {
+                    tracing::warn!(execution = %arn, error = %e, "cannot forward a signal; delivering it here");
+                    engine.activate(&arn, Some(signal));
+                }
+            }
+        });
     }
 
     /// The execution's actor ended for good: forget it and tell whoever waits.

@@ -205,6 +205,20 @@ impl Engine {
         let found = self.inner.store.unfinished().await?;
         let n = found.len();
         self.adopt(found);
+        if self.inner.store.claim_interval().is_some() {
+            let engine = Arc::downgrade(&self.inner);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    let Some(inner) = engine.upgrade() else { return };
+                    let engine = Engine { inner };
+                    match engine.inner.store.take_signals().await {
+                        Ok(found) => found.into_iter().for_each(|(arn, s)| engine.activate(&arn, Some(s))),
+                        Err(e) => tracing::warn!(error = %e, "cannot read forwarded signals"),
+                    }
+                }
+            });
+        }
         if let Some(every) = self.inner.store.claim_interval() {
             let engine = Arc::downgrade(&self.inner);
             tokio::spawn(async move {

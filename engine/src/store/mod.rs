@@ -195,6 +195,16 @@ pub trait Store: Send + Sync + 'static {
         let _ = cutoff;
         Box::pin(async { Ok(0) })
     }
+    /// For a store shared by several processes: hands a signal to the live process that advances
+    /// the execution. `Ok(false)` when no other process does, so this one delivers it itself.
+    fn forward_signal(&self, arn: &str, signal: &crate::interp::Signal) -> BoxFuture<'_, StoreResult<bool>> {
+        let _ = (arn, signal);
+        Box::pin(async { Ok(false) })
+    }
+    /// The signals other processes forwarded for executions this process advances.
+    fn take_signals(&self) -> BoxFuture<'_, StoreResult<Vec<(String, crate::interp::Signal)>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
     /// Keeps an activity (idempotent for the same ARN). Stores that keep nothing across a
     /// restart need not implement the activity methods.
     fn put_activity(&self, rec: ActivityRecord) -> BoxFuture<'_, StoreResult<()>> {

@@ -315,6 +315,46 @@ impl Store for PostgresStore {
         })
     }
 
+    fn forward_signal(&self, arn: &str, signal: &crate::interp::Signal) -> BoxFuture<'_, StoreResult<bool>> {
+        let arn = arn.to_string();
+        let text = serde_json::to_string(signal).unwrap_or_default();
+        Box::pin(async move {
+            let row = sqlx::query(
+                "INSERT INTO signals (execution_arn, signal) SELECT arn, $2 FROM executions \
+                 WHERE arn = $1 AND status = 'RUNNING' AND owner IS NOT NULL AND owner <> $3 AND lease_until >= $4 \
+                 RETURNING id",
+            )
+            .bind(&arn)
+            .bind(&text)
+            .bind(&self.lease.owner)
+            .bind(Utc::now().timestamp_millis())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+            Ok(row.is_some())
+        })
+    }
+
+    fn take_signals(&self) -> BoxFuture<'_, StoreResult<Vec<(String, crate::interp::Signal)>>> {
+        Box::pin(async move {
+            // Matched on the current owner, so that signals for an execution taken over from a
+            // process that died go to its new owner.
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(
+                "WITH taken AS (DELETE FROM signals s USING executions e \
+                 WHERE s.execution_arn = e.arn AND e.owner = $1 RETURNING s.id, s.execution_arn, s.signal) \
+                 SELECT id, execution_arn, signal FROM taken ORDER BY id",
+            )
+            .bind(&self.lease.owner)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|(_, arn, text)| serde_json::from_str(&text).ok().map(|s| (arn, s)))
+                .collect())
+        })
+    }
+
     fn put_activity(&self, rec: super::ActivityRecord) -> BoxFuture<'_, StoreResult<()>> {
         Box::pin(async move {
             sqlx::query("INSERT INTO activities (arn, name, created) VALUES ($1, $2, $3) ON CONFLICT (arn) DO NOTHING")

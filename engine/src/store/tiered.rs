@@ -120,6 +120,17 @@ impl Store for TieredStore {
         })
     }
 
+    fn forward_signal(&self, arn: &str, signal: &crate::interp::Signal) -> BoxFuture<'_, StoreResult<bool>> {
+        if is_express(arn) {
+            return Box::pin(async { Ok(false) });
+        }
+        self.durable.forward_signal(arn, signal)
+    }
+
+    fn take_signals(&self) -> BoxFuture<'_, StoreResult<Vec<(String, crate::interp::Signal)>>> {
+        self.durable.take_signals()
+    }
+
     fn put_activity(&self, rec: ActivityRecord) -> BoxFuture<'_, StoreResult<()>> {
         self.durable.put_activity(rec)
     }

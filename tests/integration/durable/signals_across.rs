@@ -1,0 +1,88 @@
+//! Two `cairn serve` processes on one PostgreSQL database: a task token completed, and an
+//! execution stopped, through the server that does not advance the execution.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::server::{free_port, Aws, Server, ServerSpec};
+
+const KEEP_TOKEN_PY: &str = r#"import json, os, sys
+event = json.load(sys.stdin)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "token.txt"), "w") as f:
+    f.write(event["token"])
+print("{}")
+"#;
+
+async fn until_terminal(aws: &Aws, arn: &str) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..200 {
+        last = aws.describe(arn).await.expect("describe");
+        if last["status"] != "RUNNING" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    last
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signals_reach_the_server_that_advances_the_execution() {
+    let _heavy = crate::HEAVY.lock().await;
+    let Some(url) = super::postgres_database("signals").await else { return };
+    let dir = super::TempDir::new("signals");
+    std::fs::write(dir.0.join("keep_token.py"), KEEP_TOKEN_PY).expect("script");
+    let functions = dir.0.join("functions.json");
+    std::fs::write(&functions, json!({"keep": {"command": ["python3", dir.0.join("keep_token.py")]}}).to_string())
+        .expect("functions");
+    let spec = |k: usize| {
+        let workdir = dir.0.join(format!("s{k}"));
+        std::fs::create_dir_all(&workdir).expect("dir");
+        ServerSpec {
+            port: free_port(),
+            db: url.clone(),
+            functions: Some(functions.display().to_string()),
+            workdir,
+            lease_seconds: 10,
+        }
+    };
+    let (a, b) = (Server::start(&spec(0)).await, Server::start(&spec(1)).await);
+    let (on_a, on_b) = (Aws::new(&a.endpoint), Aws::new(&b.endpoint));
+    let asks = on_a
+        .create_machine(
+            "ask",
+            &json!({"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": {"FunctionName": "keep", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}}),
+        )
+        .await;
+    let waits = on_a
+        .create_machine(
+            "hold",
+            &json!({"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 3600, "End": true}}}),
+        )
+        .await;
+    let asked = on_a.start(&asks, "asked", &json!({})).await;
+    let held = on_a.start(&waits, "held", &json!({})).await;
+    let token_file = dir.0.join("token.txt");
+    for _ in 0..200 {
+        if token_file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let token = std::fs::read_to_string(&token_file).expect("the function got its token");
+
+    on_b.call("SendTaskSuccess", json!({"taskToken": token, "output": "{\"via\":\"b\"}"}))
+        .await
+        .expect("accepted by b");
+    let done = until_terminal(&on_a, &asked).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(done["output"], json!("{\"via\":\"b\"}"));
+
+    let stopped = on_b.call("StopExecution", json!({"executionArn": held, "error": "Halt"})).await;
+    assert!(stopped.is_ok(), "{stopped:?}");
+    let done = until_terminal(&on_a, &held).await;
+    assert_eq!((done["status"].as_str(), done["error"].as_str()), (Some("ABORTED"), Some("Halt")), "{done}");
+    drop((a, b));
+}
