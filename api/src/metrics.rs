@@ -56,7 +56,7 @@ impl Metrics {
     /// Folds one commit of the engine into the counters.
     pub fn observe(&self, c: &Committed) {
         let mut g = self.lock();
-        for e in &c.events {
+        for e in c.events.iter() {
             self.observe_event(&mut g, &c.execution_arn, e);
         }
     }
@@ -245,7 +245,7 @@ mod tests {
             ev(6, 5, "TaskStateExited", 1_200),
             ev(7, 6, "ExecutionFailed", 1_300),
         ];
-        m.observe(&Committed { execution_arn: "e1".into(), status: ExecStatus::Failed, events });
+        m.observe(&Committed { execution_arn: "e1".into(), status: ExecStatus::Failed, events: events.into() });
         m.request("StartExecution", "ok");
         let text = m.render();
         for line in [
@@ -267,10 +267,10 @@ mod tests {
     fn activity_tasks_waiting_for_a_worker_are_a_queue() {
         let m = Metrics::default();
         let events = vec![ev(1, 0, "ExecutionStarted", 0), ev(2, 1, "ActivityScheduled", 5)];
-        m.observe(&Committed { execution_arn: "e".into(), status: ExecStatus::Running, events });
+        m.observe(&Committed { execution_arn: "e".into(), status: ExecStatus::Running, events: events.into() });
         assert!(m.render().lines().any(|l| l == "cairn_activity_tasks_queued 1"));
         let events = vec![ev(3, 2, "ActivityStarted", 10)];
-        m.observe(&Committed { execution_arn: "e".into(), status: ExecStatus::Running, events });
+        m.observe(&Committed { execution_arn: "e".into(), status: ExecStatus::Running, events: events.into() });
         assert!(m.render().lines().any(|l| l == "cairn_activity_tasks_queued 0"));
     }
 }

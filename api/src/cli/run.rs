@@ -192,7 +192,7 @@ fn spawn_progress(engine: &Engine) -> tokio::task::JoinHandle<()> {
     let mut rx = engine.subscribe();
     tokio::spawn(async move {
         while let Ok(c) = rx.recv().await {
-            for e in &c.events {
+            for e in c.events.iter() {
                 let name = e.details.as_ref().and_then(|d| d.get("name")).and_then(Value::as_str).unwrap_or("");
                 if e.event_type.ends_with("StateEntered") {
                     eprintln!("→ {name}");

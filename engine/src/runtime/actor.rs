@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::{Engine, RngEntropy};
 use crate::interp::{Command, ExecState, Interpreter, Signal, Step};
-use crate::store::{waiting_on, Commit, ExecutionRecord};
+use crate::store::{waiting_on, ExecutionRecord};
 
 /// How long a task in flight may take, in virtual time, before the next timer fires anyway.
 const VIRTUAL_TASK_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
@@ -172,12 +172,12 @@ impl Actor {
         if step.events.is_empty() && step.terminal.is_none() && step.commands.is_empty() {
             return true;
         }
-        let c = Commit { record: &self.record, state: &self.state, events: &step.events };
-        if let Err(e) = self.engine.inner.store.commit(c).await {
+        let events: std::sync::Arc<[crate::history::HistoryEvent]> = step.events.into();
+        if let Err(e) = self.engine.inner.store.commit_shared(&self.record, &self.state, events.clone()).await {
             tracing::error!(execution = %self.record.arn, error = %e, "commit failed; execution left for recovery");
             return false;
         }
-        self.engine.publish(&self.record.arn, self.record.status, &step.events);
+        self.engine.publish(&self.record.arn, self.record.status, &events);
         self.act(step.commands);
         true
     }

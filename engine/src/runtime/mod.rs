@@ -24,7 +24,7 @@ use crate::clock::{Clock, SystemClock, TimeScale};
 use crate::context::ExecInfo;
 use crate::interp::{ExecStatus, Interpreter, Signal};
 use crate::invoker::TaskInvoker;
-use crate::store::{Commit, ExecutionFilter, ExecutionRecord, MachineType, StateMachineRecord, Store};
+use crate::store::{ExecutionFilter, ExecutionRecord, MachineType, StateMachineRecord, Store};
 use crate::EngineError;
 
 #[derive(Debug, Clone)]
@@ -71,7 +71,7 @@ struct Inner {
 pub struct Committed {
     pub execution_arn: String,
     pub status: ExecStatus,
-    pub events: Vec<crate::history::HistoryEvent>,
+    pub events: Arc<[crate::history::HistoryEvent]>,
 }
 
 /// An execution in memory. Signals are sent under the `running` lock, so that an actor can
@@ -121,12 +121,12 @@ impl Engine {
         self.inner.events.subscribe()
     }
 
-    fn publish(&self, execution_arn: &str, status: ExecStatus, events: &[crate::history::HistoryEvent]) {
+    fn publish(&self, execution_arn: &str, status: ExecStatus, events: &Arc<[crate::history::HistoryEvent]>) {
         if self.inner.events.receiver_count() > 0 && !events.is_empty() {
             let _ = self.inner.events.send(Arc::new(Committed {
                 execution_arn: execution_arn.to_string(),
                 status,
-                events: events.to_vec(),
+                events: events.clone(),
             }));
         }
     }
@@ -269,8 +269,9 @@ impl Engine {
         if let Some(t) = &step.terminal {
             record.apply_terminal(t, now);
         }
-        self.inner.store.create_execution(Commit { record: &record, state: &state, events: &step.events }).await?;
-        self.publish(&arn, record.status, &step.events);
+        let events: Arc<[crate::history::HistoryEvent]> = step.events.into();
+        self.inner.store.create_execution_shared(&record, &state, events.clone()).await?;
+        self.publish(&arn, record.status, &events);
         if record.status.is_terminal() {
             return Ok(record);
         }

@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 use super::actor::Actor;
 use super::{Engine, RngEntropy, Running};
 use crate::interp::{ExecStatus, Interpreter};
-use crate::store::{Commit, ExecutionRecord, MachineType};
+use crate::store::{ExecutionRecord, MachineType};
 use crate::EngineError;
 
 impl Engine {
@@ -47,11 +47,12 @@ impl Engine {
             }
             running.insert(arn.to_string(), Running { tx: tx.clone(), input: record.input.clone() });
         }
-        if let Err(e) = self.inner.store.commit(Commit { record: &record, state: &state, events: &step.events }).await {
+        let events: std::sync::Arc<[crate::history::HistoryEvent]> = step.events.into();
+        if let Err(e) = self.inner.store.commit_shared(&record, &state, events.clone()).await {
             self.finished(arn);
             return Err(e);
         }
-        self.publish(arn, record.status, &step.events);
+        self.publish(arn, record.status, &events);
         if !record.status.is_terminal() {
             let actor = Actor::new(self.clone(), machine, state, record.clone(), tx, entropy);
             tokio::spawn(actor.run(rx, step.commands));

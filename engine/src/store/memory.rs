@@ -1,7 +1,7 @@
 //! The in-memory store: for Express executions, `cairn run`, and tests.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::{Commit, ExecutionFilter, ExecutionRecord, StateMachineRecord, Store, StoreResult};
 use crate::history::HistoryEvent;
@@ -13,11 +13,14 @@ pub struct MemoryStore {
     inner: Mutex<Inner>,
 }
 
+/// A history as the commits that wrote it, shared with the engine rather than copied.
+type History = Vec<Arc<[HistoryEvent]>>;
+
 #[derive(Default)]
 struct Inner {
     machines: HashMap<String, StateMachineRecord>,
     machine_order: Vec<String>,
-    executions: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
+    executions: HashMap<String, (ExecutionRecord, History)>,
     /// The final state of finished executions, so that they can be redriven.
     finished: HashMap<String, crate::interp::ExecState>,
     execution_order: Vec<String>,
@@ -30,6 +33,40 @@ impl MemoryStore {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl MemoryStore {
+    fn create(&self, record: &ExecutionRecord, events: Arc<[HistoryEvent]>) -> StoreResult<()> {
+        let mut g = self.lock();
+        if g.executions.contains_key(&record.arn) {
+            return Err(EngineError::ExecutionAlreadyExists(record.arn.clone()));
+        }
+        g.execution_order.push(record.arn.clone());
+        g.executions.insert(record.arn.clone(), (record.clone(), vec![events]));
+        Ok(())
+    }
+
+    fn append(
+        &self,
+        record: &ExecutionRecord,
+        state: &crate::interp::ExecState,
+        events: Arc<[HistoryEvent]>,
+    ) -> StoreResult<()> {
+        let mut g = self.lock();
+        let Some((rec, chunks)) = g.executions.get_mut(&record.arn) else {
+            return Err(EngineError::ExecutionDoesNotExist(record.arn.clone()));
+        };
+        *rec = record.clone();
+        if !events.is_empty() {
+            chunks.push(events);
+        }
+        if record.status.is_terminal() {
+            g.finished.insert(record.arn.clone(), state.clone());
+        } else {
+            g.finished.remove(&record.arn);
+        }
+        Ok(())
     }
 }
 
@@ -67,32 +104,32 @@ impl Store for MemoryStore {
     }
 
     fn create_execution(&self, c: Commit<'_>) -> BoxFuture<'_, StoreResult<()>> {
-        let mut g = self.lock();
-        let r = if g.executions.contains_key(&c.record.arn) {
-            Err(EngineError::ExecutionAlreadyExists(c.record.arn.clone()))
-        } else {
-            g.execution_order.push(c.record.arn.clone());
-            g.executions.insert(c.record.arn.clone(), (c.record.clone(), c.events.to_vec()));
-            Ok(())
-        };
+        let r = self.create(c.record, Arc::from(c.events));
         Box::pin(async move { r })
     }
 
     fn commit(&self, c: Commit<'_>) -> BoxFuture<'_, StoreResult<()>> {
-        let mut g = self.lock();
-        let r = match g.executions.get_mut(&c.record.arn) {
-            Some((rec, events)) => {
-                *rec = c.record.clone();
-                events.extend_from_slice(c.events);
-                if c.record.status.is_terminal() {
-                    g.finished.insert(c.record.arn.clone(), c.state.clone());
-                } else {
-                    g.finished.remove(&c.record.arn);
-                }
-                Ok(())
-            }
-            None => Err(EngineError::ExecutionDoesNotExist(c.record.arn.clone())),
-        };
+        let r = self.append(c.record, c.state, Arc::from(c.events));
+        Box::pin(async move { r })
+    }
+
+    fn create_execution_shared<'a>(
+        &'a self,
+        record: &'a ExecutionRecord,
+        _state: &'a crate::interp::ExecState,
+        events: Arc<[HistoryEvent]>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let r = self.create(record, events);
+        Box::pin(async move { r })
+    }
+
+    fn commit_shared<'a>(
+        &'a self,
+        record: &'a ExecutionRecord,
+        state: &'a crate::interp::ExecState,
+        events: Arc<[HistoryEvent]>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let r = self.append(record, state, events);
         Box::pin(async move { r })
     }
 
@@ -153,10 +190,9 @@ impl Store for MemoryStore {
     fn history(&self, arn: &str, after: u64, limit: usize) -> BoxFuture<'_, StoreResult<Vec<HistoryEvent>>> {
         let g = self.lock();
         let r = match g.executions.get(arn) {
-            Some((_, events)) => {
-                let start = (after as usize).min(events.len());
-                let end = if limit == 0 { events.len() } else { (start + limit).min(events.len()) };
-                Ok(events[start..end].to_vec())
+            Some((_, chunks)) => {
+                let take = if limit == 0 { usize::MAX } else { limit };
+                Ok(chunks.iter().flat_map(|c| c.iter()).skip(after as usize).take(take).cloned().collect())
             }
             None => Err(EngineError::ExecutionDoesNotExist(arn.to_string())),
         };

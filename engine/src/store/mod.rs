@@ -165,6 +165,25 @@ pub trait Store: Send + Sync + 'static {
     fn create_execution(&self, commit: Commit<'_>) -> BoxFuture<'_, StoreResult<()>>;
     /// Appends events and updates the summary, atomically.
     fn commit(&self, commit: Commit<'_>) -> BoxFuture<'_, StoreResult<()>>;
+    /// [`Store::create_execution`] handing the events over: a store that keeps them in memory
+    /// need not copy them.
+    fn create_execution_shared<'a>(
+        &'a self,
+        record: &'a ExecutionRecord,
+        state: &'a ExecState,
+        events: std::sync::Arc<[HistoryEvent]>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move { self.create_execution(Commit { record, state, events: &events }).await })
+    }
+    /// [`Store::commit`] handing the events over.
+    fn commit_shared<'a>(
+        &'a self,
+        record: &'a ExecutionRecord,
+        state: &'a ExecState,
+        events: std::sync::Arc<[HistoryEvent]>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move { self.commit(Commit { record, state, events: &events }).await })
+    }
     fn get_execution(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<ExecutionRecord>>>;
     fn list_executions(&self, filter: ExecutionFilter) -> BoxFuture<'_, StoreResult<Vec<ExecutionRecord>>>;
     /// Events with `id > after`, at most `limit`, in id order.

@@ -72,6 +72,24 @@ impl Store for TieredStore {
         self.for_execution(&commit.record.arn).commit(commit)
     }
 
+    fn create_execution_shared<'a>(
+        &'a self,
+        record: &'a ExecutionRecord,
+        state: &'a crate::interp::ExecState,
+        events: Arc<[HistoryEvent]>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        self.for_execution(&record.arn).create_execution_shared(record, state, events)
+    }
+
+    fn commit_shared<'a>(
+        &'a self,
+        record: &'a ExecutionRecord,
+        state: &'a crate::interp::ExecState,
+        events: Arc<[HistoryEvent]>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        self.for_execution(&record.arn).commit_shared(record, state, events)
+    }
+
     fn get_execution(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<ExecutionRecord>>> {
         self.for_execution(arn).get_execution(arn)
     }
