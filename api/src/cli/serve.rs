@@ -36,6 +36,11 @@ pub struct Args {
     /// time, for test runs (the histories are the same as in real time).
     #[arg(long, default_value_t = 1.0, env = "CAIRN_TIME_SCALE")]
     time_scale: f64,
+    /// With PostgreSQL: this server's name among those sharing the database (default
+    /// `HOSTNAME:PORT`). A server restarted with the same name takes its executions back at once
+    /// instead of waiting for its lease to lapse; two live servers must never share one.
+    #[arg(long, env = "CAIRN_NODE_ID")]
+    node_id: Option<String>,
     /// Days finished executions are kept before they are deleted (0 keeps them for ever).
     #[arg(long, default_value_t = 90, env = "CAIRN_RETENTION_DAYS")]
     retention_days: u32,
@@ -87,7 +92,16 @@ async fn run(a: Args) -> anyhow::Result<()> {
     if !(a.time_scale >= 0.0 && a.time_scale.is_finite()) {
         anyhow::bail!("--time-scale must be a number ≥ 0");
     }
-    let lease = LeaseConfig { lease: std::time::Duration::from_secs(a.lease_seconds.max(1)), ..LeaseConfig::default() };
+    let node_id = a.node_id.clone().unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "cairn".into());
+        format!("{host}:{}", a.bind.rsplit(':').next().unwrap_or("8080"))
+    });
+    let lease = LeaseConfig { lease: std::time::Duration::from_secs(a.lease_seconds.max(1)), owner: node_id };
     let store = engine::store::open(&a.db, lease).await?;
     let mut executor =
         Executor::new(registry.clone()).with_http_policy(HttpPolicy::allowing(a.http_allow_hosts.clone()));

@@ -52,6 +52,9 @@ pub struct PostgresStore {
     batcher: Batcher,
     lease: Arc<LeaseConfig>,
     renewal: tokio::task::JoinHandle<()>,
+    /// Set once the first claim ran: only that one also takes back the executions this owner
+    /// (a restarted process with the same node id) left, without waiting for its lease to lapse.
+    reclaimed: std::sync::atomic::AtomicBool,
 }
 
 struct Writer {
@@ -71,7 +74,7 @@ impl PostgresStore {
         let lease = Arc::new(lease);
         let batcher = Batcher::spawn(Arc::new(Writer { pool: pool.clone(), lease: lease.clone() }));
         let renewal = tokio::spawn(renew(pool.clone(), lease.clone()));
-        Ok(PostgresStore { pool, batcher, lease, renewal })
+        Ok(PostgresStore { pool, batcher, lease, renewal, reclaimed: Default::default() })
     }
 
     pub fn commit_stats(&self) -> &CommitStats {
@@ -465,15 +468,19 @@ impl Store for PostgresStore {
     }
 
     /// Claims every running execution that no live process owns (never owned, or its owner's
-    /// lease ran out), in batches that other processes can claim beside.
+    /// lease ran out), in batches that other processes can claim beside. The first claim also
+    /// takes back this owner's own executions (a restart with the same node id).
     fn unfinished(&self) -> BoxFuture<'_, StoreResult<Vec<Unfinished>>> {
         Box::pin(async move {
+            let first = !self.reclaimed.swap(true, std::sync::atomic::Ordering::SeqCst);
+            let own = if first { self.lease.owner.as_str() } else { "" };
             let mut out = Vec::new();
             let mut after = 0i64;
             loop {
                 let rows: Vec<UnfinishedRow> = sqlx::query_as(
                     "UPDATE executions SET owner = $1, lease_until = $2 WHERE id IN ( \
-                     SELECT id FROM executions WHERE status = 'RUNNING' AND (owner IS NULL OR lease_until < $3) \
+                     SELECT id FROM executions WHERE status = 'RUNNING' \
+                     AND (owner IS NULL OR lease_until < $3 OR owner = $6) \
                      AND id > $5 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
                      RETURNING id, arn, wake_at, tasks",
                 )
@@ -482,6 +489,7 @@ impl Store for PostgresStore {
                 .bind(Utc::now().timestamp_millis())
                 .bind(CLAIM_BATCH)
                 .bind(after)
+                .bind(own)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(db)?;
