@@ -31,6 +31,14 @@ impl PathExpr {
     /// Evaluates against the state input; `field` names the ASL field (`value.$`, `ErrorPath`,
     /// `TimeoutSecondsPath` …) and chooses the wording of a missing path's error (see
     /// [`crate::path::MissingPathStyle::for_field`]).
+    /// The expression as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PathExpr::Path(p) => p.as_str(),
+            PathExpr::Intrinsic(i) => i.as_str(),
+        }
+    }
+
     pub fn eval(&self, input: &Value, env: &Env, field: &str) -> Result<Value, Failure> {
         match self {
             PathExpr::Path(p) => p.select(input, env, field),

@@ -113,37 +113,39 @@ async fn an_unknown_function_fails_as_aws_does() {
         .starts_with("Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope:$LATEST"));
 }
 
+/// Reads one HTTP request: its head and its body (as long as its `content-length` says).
+async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<(String, String)> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    loop {
+        let n = sock.read(&mut buf).await.ok().filter(|n| *n > 0)?;
+        seen.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&seen).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let len = text
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0))
+                })
+                .unwrap_or(0usize);
+            if seen.len() >= end + 4 + len {
+                return Some((text[..end].to_string(), text[end + 4..end + 4 + len].to_string()));
+            }
+        }
+    }
+}
+
 /// A one-route HTTP server on loopback answering every POST with `status` and `body`.
 async fn http_function(status: u16, body: &'static str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                let mut seen = Vec::new();
-                // Read the headers and the declared body.
-                loop {
-                    let Ok(n) = sock.read(&mut buf).await else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    seen.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&seen).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if seen.len() >= end + 4 + len {
-                            break;
-                        }
-                    }
+                if read_request(&mut sock).await.is_none() {
+                    return;
                 }
                 let reply = format!(
                     "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -183,35 +185,13 @@ async fn a_url_function_answers_over_http() {
 /// An HTTP server on loopback that answers with what it received: `{"line", "body"}`, or a 404
 /// for paths under `/missing`.
 async fn echo_server() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let mut seen = Vec::new();
-                let mut buf = vec![0u8; 65536];
-                let (head, body) = loop {
-                    let Ok(n) = sock.read(&mut buf).await else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    seen.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&seen).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse().unwrap_or(0))
-                            })
-                            .unwrap_or(0usize);
-                        if seen.len() >= end + 4 + len {
-                            break (text[..end].to_string(), text[end + 4..end + 4 + len].to_string());
-                        }
-                    }
-                };
+                let Some((head, body)) = read_request(&mut sock).await else { return };
                 let line = head.lines().next().unwrap_or("").to_string();
                 let (status, reply) = if line.contains(" /missing") {
                     ("404 Not Found", json!({"message": "no such thing"}).to_string())

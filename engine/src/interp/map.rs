@@ -120,7 +120,7 @@ impl<'a> Interpreter<'a> {
                 let pct = number_or_numeric_string(&v).ok_or_else(|| {
                     Failure::states(
                         StatesError::Runtime,
-                        format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), path_text(p)),
+                        format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), p.as_str()),
                     )
                 })?;
                 if !(0.0..=100.0).contains(&pct) {
@@ -180,7 +180,7 @@ impl<'a> Interpreter<'a> {
                         format!(
                             "The {field}Path field refers to value \"{}\" which is not a valid integer: {}",
                             plain(&v),
-                            path_text(p)
+                            p.as_str()
                         ),
                     )),
                 }
@@ -397,12 +397,5 @@ fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-fn path_text(p: &state_lang::template::PathExpr) -> &str {
-    match p {
-        state_lang::template::PathExpr::Path(p) => p.as_str(),
-        state_lang::template::PathExpr::Intrinsic(i) => i.as_str(),
     }
 }

@@ -271,7 +271,7 @@ impl<'a> Interpreter<'a> {
                     Dynamic::Literal(s) => parse_timestamp(s).ok_or_else(|| bad_timestamp_literal(s)),
                     Dynamic::Path(p) => {
                         let v = p.eval(&eff, &env, "TimestampPath")?;
-                        v.as_str().and_then(parse_timestamp).ok_or_else(|| bad_timestamp_path(p_text(p), &v))
+                        v.as_str().and_then(parse_timestamp).ok_or_else(|| bad_timestamp_path(p.as_str(), &v))
                     }
                     Dynamic::Jsonata(x) => {
                         let v = x.eval(&states, &env)?;
@@ -288,13 +288,6 @@ impl<'a> Interpreter<'a> {
     }
 }
 
-fn p_text(p: &PathExpr) -> &str {
-    match p {
-        PathExpr::Path(p) => p.as_str(),
-        PathExpr::Intrinsic(i) => i.as_str(),
-    }
-}
-
 fn no_choice_matched() -> Failure {
     Failure::states(StatesError::NoChoiceMatched, "No Matches!")
 }
@@ -308,19 +301,11 @@ fn condition_not_boolean(expr: &str, v: Option<&Value>) -> Failure {
 }
 
 pub(super) fn json_type(v: Option<&Value>) -> &'static str {
-    match v {
-        None => "undefined",
-        Some(Value::Null) => "null",
-        Some(Value::Bool(_)) => "boolean",
-        Some(Value::Number(_)) => "number",
-        Some(Value::String(_)) => "string",
-        Some(Value::Array(_)) => "array",
-        Some(Value::Object(_)) => "object",
-    }
+    v.map_or("undefined", state_lang::jsonata::json_type_name)
 }
 
 fn wait_seconds_from_path(p: &PathExpr, input: &Value, env: &Env<'_>) -> Result<f64, Failure> {
-    let path = p_text(p);
+    let path = p.as_str();
     let v = match p {
         PathExpr::Path(rp) => match rp.find(input, env) {
             Ok(v) => v.into_owned(),

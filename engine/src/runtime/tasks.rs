@@ -56,10 +56,7 @@ impl Actor {
     pub(super) fn task_done(&mut self, id: u64) {
         self.tasks.remove(&id);
         self.children.remove(&id);
-        if let Some((token, resource)) = self.tokens.remove(&id) {
-            self.engine.inner.callbacks.forget(&token);
-            self.engine.inner.callbacks.withdraw(&resource, &token);
-        }
+        self.forget_token(id);
     }
 
     /// Stops an attempt: its call, its queued activity task, its token, its `.sync` child.
@@ -77,6 +74,11 @@ impl Actor {
                 });
             }
         }
+        self.forget_token(id);
+    }
+
+    /// The attempt's token no longer answers, and its queued activity task is withdrawn.
+    fn forget_token(&mut self, id: u64) {
         if let Some((token, resource)) = self.tokens.remove(&id) {
             self.engine.inner.callbacks.forget(&token);
             self.engine.inner.callbacks.withdraw(&resource, &token);
