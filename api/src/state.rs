@@ -43,7 +43,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(engine: Engine, registry: Arc<Registry>, config: ServerConfig) -> Self {
-        AppState { engine, registry, config, aws: Default::default(), metrics: Default::default() }
+    /// The state, shared, and bound to its engine as the answer to `aws-sdk:sfn` Tasks.
+    pub fn new(engine: Engine, registry: Arc<Registry>, config: ServerConfig) -> Arc<Self> {
+        let state =
+            Arc::new(AppState { engine, registry, config, aws: Default::default(), metrics: Default::default() });
+        let weak = Arc::downgrade(&state);
+        state.engine.set_sdk_service(weak);
+        state
     }
 }

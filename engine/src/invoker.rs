@@ -28,6 +28,21 @@ pub trait TaskInvoker: Send + Sync + 'static {
     fn invoke(&self, call: TaskCall, ctx: InvokeContext) -> BoxFuture<'static, Result<Value, Failure>>;
 }
 
+/// The `arn:aws:states:::aws-sdk:<service>:<action>` integrations this process answers itself
+/// (`sfn`: the engine's own API). Set once with [`crate::Engine::set_sdk_service`]; held
+/// weakly, since what implements it usually holds the engine.
+pub trait SdkService: Send + Sync + 'static {
+    /// `action` as the resource spells it (`sendTaskSuccess`), `parameters` with AWS SDK member
+    /// names (`TaskToken`). The result uses the same names; a failure is `<Service>.<Exception>`.
+    fn call(
+        self: std::sync::Arc<Self>,
+        service: String,
+        action: String,
+        parameters: Value,
+        ctx: InvokeContext,
+    ) -> BoxFuture<'static, Result<Value, Failure>>;
+}
+
 /// An invoker that knows no resource: every task fails with a clear error.
 pub struct NoInvoker;
 

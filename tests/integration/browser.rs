@@ -102,7 +102,7 @@ impl Server {
             )
         });
         let config = api::ServerConfig { allow_command_functions: true, ..api::ServerConfig::default() };
-        let state = Arc::new(api::AppState::new(engine.clone(), registry, config));
+        let state = api::AppState::new(engine.clone(), registry, config);
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
         let base = format!("http://{}", listener.local_addr()?);
         rt.spawn(api::serve(listener, api::router(state), std::future::pending::<()>()));

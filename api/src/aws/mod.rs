@@ -8,6 +8,7 @@ mod error;
 mod executions;
 mod map_runs;
 mod resources;
+mod sdk;
 mod shapes;
 mod state_machines;
 mod tags;

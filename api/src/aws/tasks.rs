@@ -32,8 +32,14 @@ pub async fn success(state: &AppState, req: &Value) -> Result<Value, AwsError> {
             "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to {MAX_OUTPUT}"
         )));
     }
-    let output: Value =
-        serde_json::from_str(text).map_err(|e| AwsError::new("InvalidOutput", format!("Invalid Output: '{e}'")))?;
+    let output: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            // AWS answers for the token before it looks at the output.
+            state.engine.check_task_token(token).await?;
+            return Err(AwsError::new("InvalidOutput", format!("Invalid Output: '{e}'")));
+        }
+    };
     state.engine.send_task_success(token, output).await?;
     Ok(json!({}))
 }

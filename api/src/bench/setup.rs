@@ -102,11 +102,7 @@ impl Server {
     pub async fn start(bench: &Bench) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(crate::AppState::new(
-            bench.engine.clone(),
-            bench.registry.clone(),
-            crate::ServerConfig::default(),
-        ));
+        let state = crate::AppState::new(bench.engine.clone(), bench.registry.clone(), crate::ServerConfig::default());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(crate::serve(listener, crate::router(state), async move {
             let _ = rx.await;

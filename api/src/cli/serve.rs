@@ -124,7 +124,7 @@ async fn run(a: Args) -> anyhow::Result<()> {
         auth,
         ..crate::ServerConfig::default()
     };
-    let state = Arc::new(crate::AppState::new(engine, registry, config));
+    let state = crate::AppState::new(engine, registry, config);
     tracing::info!(address = %listener.local_addr()?, "cairn listening");
     crate::serve(listener, crate::router(state), shutdown_signal()).await?;
     Ok(())

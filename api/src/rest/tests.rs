@@ -25,7 +25,7 @@ fn app(allow_command_functions: bool) -> axum::Router {
         allow_command_functions,
         ..ServerConfig::default()
     };
-    crate::router(Arc::new(AppState::new(engine, registry, config)))
+    crate::router(AppState::new(engine, registry, config))
 }
 
 async fn call(app: &axum::Router, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, String, Value) {

@@ -172,7 +172,8 @@ impl Engine {
     /// memory (parked, or not yet resumed after a restart) is checked in the store.
     async fn waiting_task(&self, token: &str) -> Result<(String, u64), EngineError> {
         let Some((arn, id)) = parse_token(token) else {
-            return Err(EngineError::InvalidToken(token.to_string()));
+            // AWS does not echo the token back.
+            return Err(EngineError::InvalidToken("Invalid token".to_string()));
         };
         if let Some(target) = self.token_target(token).filter(|(exec, _)| self.is_running(exec)) {
             return Ok(target);
@@ -182,6 +183,11 @@ impl Engine {
             Some(s) if crate::interp::Interpreter::awaits_token(&s.state, id, token) => Ok((arn, id)),
             _ => Err(gone()),
         }
+    }
+
+    /// Whether a token names a task that is waiting for it, without answering it.
+    pub async fn check_task_token(&self, token: &str) -> Result<(), EngineError> {
+        self.waiting_task(token).await.map(|_| ())
     }
 
     pub async fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {

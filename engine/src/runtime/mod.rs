@@ -64,6 +64,8 @@ struct Inner {
     /// Told when an execution's actor ends for good (see [`Engine::wait_for`]).
     waiters: Mutex<HashMap<String, watch::Sender<bool>>>,
     parking: parking::Parking,
+    /// `aws-sdk:*` integrations answered in-process (see [`Engine::set_sdk_service`]).
+    sdk: std::sync::OnceLock<std::sync::Weak<dyn crate::invoker::SdkService>>,
 }
 
 /// Events of one execution, just committed (for live views: progress, server-sent events).
@@ -111,6 +113,7 @@ impl Engine {
                 callbacks: callbacks::Callbacks::default(),
                 waiters: Mutex::new(HashMap::new()),
                 parking: parking::Parking::default(),
+                sdk: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -129,6 +132,12 @@ impl Engine {
                 events: events.clone(),
             }));
         }
+    }
+
+    /// Who answers `arn:aws:states:::aws-sdk:<service>:<action>` Tasks (the AWS API layer, for
+    /// `sfn`). Set once; later calls are ignored. Without it such Tasks fail naming the resource.
+    pub fn set_sdk_service(&self, service: std::sync::Weak<dyn crate::invoker::SdkService>) {
+        let _ = self.inner.sdk.set(service);
     }
 
     pub fn config(&self) -> &EngineConfig {

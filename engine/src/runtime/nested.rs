@@ -111,16 +111,21 @@ impl Actor {
             let started = match engine.start_execution(req).await {
                 Ok(r) => r,
                 Err(e) => {
-                    let error = match &e {
-                        crate::EngineError::StateMachineDoesNotExist(_) => {
-                            "StepFunctions.StateMachineDoesNotExistException"
-                        }
-                        crate::EngineError::ExecutionAlreadyExists(_) => {
-                            "StepFunctions.ExecutionAlreadyExistsException"
-                        }
-                        _ => "StepFunctions.InvalidArnException",
+                    let code = match &e {
+                        crate::EngineError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
+                        crate::EngineError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
+                        crate::EngineError::Validation(_) => "ValidationException",
+                        _ => "InvalidArn",
                     };
-                    let _ = tx.send(Signal::TaskFailed { id, failure: Failure::new(error, e.to_string()) });
+                    let exception =
+                        if code.ends_with("Exception") { code.to_string() } else { format!("{code}Exception") };
+                    // As AWS words a refused call of an optimized integration.
+                    let cause = format!(
+                        "{e} (Service: AWSStepFunctions; Status Code: 400; Error Code: {code}; Request ID: {}; Proxy: null)",
+                        uuid::Uuid::new_v4()
+                    );
+                    let failure = Failure::new(format!("StepFunctions.{exception}"), cause);
+                    let _ = tx.send(Signal::TaskFailed { id, failure });
                     return;
                 }
             };

@@ -8,6 +8,14 @@ use super::callbacks::ActivityTask;
 use crate::interp::{is_two_phase, Signal, TaskCall, TaskFamily};
 use crate::invoker::InvokeContext;
 
+/// `arn:<partition>:states:::aws-sdk:<service>:<action>` for a service this process answers itself
+/// (`sfn`), as (service, action). Service patterns (`.waitForTaskToken`) are not among them.
+fn sdk_action(resource: &str) -> Option<(&str, &str)> {
+    let (_, tail) = resource.split_once(":states:::aws-sdk:")?;
+    let (service, action) = tail.split_once(':')?;
+    (service == "sfn" && !action.is_empty() && !action.contains(['.', ':'])).then_some((service, action))
+}
+
 impl Actor {
     pub(super) fn start_task(&mut self, call: TaskCall) {
         let id = call.id;
@@ -39,7 +47,27 @@ impl Actor {
             test_case: self.state.info.test_case.clone(),
         };
         let two_phase = is_two_phase(&call.resource);
-        let fut = self.engine.inner.invoker.invoke(call, ctx);
+        let sdk = match sdk_action(&call.resource) {
+            // A mocked test case answers from its mock configuration, through the invoker.
+            Some((service, action)) if ctx.test_case.is_none() => Some((service.to_string(), action.to_string())),
+            _ => None,
+        };
+        let fut = match sdk {
+            Some((service, action)) => match self.engine.inner.sdk.get().and_then(|w| w.upgrade()) {
+                Some(s) => s.call(service, action, call.payload, ctx),
+                None => {
+                    let failure = Failure::new(
+                        "States.Runtime",
+                        format!(
+                            "The resource '{}' needs the AWS API layer, which this process does not run",
+                            call.resource
+                        ),
+                    );
+                    Box::pin(async move { Err(failure) })
+                }
+            },
+            None => self.engine.inner.invoker.invoke(call, ctx),
+        };
         let tx = self.tx.clone();
         let h = tokio::spawn(async move {
             let signal = match fut.await {

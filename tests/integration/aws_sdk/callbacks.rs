@@ -85,3 +85,62 @@ async fn a_sync_child_execution_returns_its_output() {
     let children = c.list_executions().state_machine_arn(&child).send().await.unwrap();
     assert_eq!(children.executions.len(), 1);
 }
+
+#[tokio::test]
+async fn a_workflow_answers_another_through_the_sfn_sdk_integration() {
+    let server = Server::start().await;
+    let tokens = Arc::new(Mutex::new(Vec::new()));
+    server.registry.put_native("keeper".into(), Arc::new(TokenKeeper { tokens: tokens.clone() }));
+    let c = server.client();
+    let waiting = create(&c, "waiting", CALLBACK).await;
+    let answer = r#"{"StartAt":"Send","States":{"Send":{"Type":"Task",
+      "Resource":"arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+      "Parameters":{"TaskToken.$":"$.token","Output":{"approved":true}},"End":true}}}"#;
+    let answerer = create(&c, "answerer", answer).await;
+
+    let e = c.start_execution().state_machine_arn(&waiting).send().await.unwrap();
+    let t = token(&tokens, 0).await;
+    let a =
+        c.start_execution().state_machine_arn(&answerer).input(json!({"token": t}).to_string()).send().await.unwrap();
+    let sent = wait_done(&c, &a.execution_arn).await;
+    assert_eq!((sent.status, sent.output.as_deref()), (ExecutionStatus::Succeeded, Some("{}")));
+    let done = wait_done(&c, &e.execution_arn).await;
+    assert_eq!((done.status, done.output.as_deref()), (ExecutionStatus::Succeeded, Some(r#"{"approved":true}"#)));
+
+    // The same token again: the API's refusal, as the SDK integration names it.
+    let again =
+        c.start_execution().state_machine_arn(&answerer).input(json!({"token": t}).to_string()).send().await.unwrap();
+    let failed = wait_done(&c, &again.execution_arn).await;
+    assert_eq!((failed.status, failed.error.as_deref()), (ExecutionStatus::Failed, Some("Sfn.TaskTimedOutException")));
+    let cause = failed.cause.unwrap_or_default();
+    assert!(cause.contains("(Service: Sfn, Status Code: 400, Request ID: "), "{cause}");
+}
+
+#[tokio::test]
+async fn a_workflow_starts_and_describes_executions_through_the_sfn_sdk_integration() {
+    let server = Server::start().await;
+    let c = server.client();
+    let child = create(&c, "target", PASS).await;
+    let def = format!(
+        r#"{{"StartAt":"Start","States":{{
+        "Start":{{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:sfn:startExecution",
+          "Parameters":{{"StateMachineArn":"{child}","Name":"by-sdk","Input":{{"x":1}}}},"Next":"Describe"}},
+        "Describe":{{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:sfn:describeStateMachine",
+          "Parameters":{{"StateMachineArn":"{child}"}},"ResultSelector":{{"Name.$":"$.Name","Status.$":"$.Status"}},"Next":"Missing"}},
+        "Missing":{{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:sfn:describeExecution",
+          "Parameters":{{"ExecutionArn":"{child}-nope"}},
+          "Catch":[{{"ErrorEquals":["Sfn.InvalidArnException","Sfn.ExecutionDoesNotExistException"],"ResultPath":"$.err","Next":"Done"}}],"End":true}},
+        "Done":{{"Type":"Pass","End":true}}}}}}"#
+    );
+    let sm = create(&c, "starter", &def).await;
+    let e = c.start_execution().state_machine_arn(&sm).send().await.unwrap();
+    let done = wait_done(&c, &e.execution_arn).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{:?}", done.cause);
+    let out: Value = serde_json::from_str(done.output.as_deref().unwrap_or("null")).unwrap();
+    assert_eq!(out["Name"], "target");
+    assert_eq!(out["Status"], "ACTIVE");
+    assert!(out["err"]["Error"].as_str().is_some_and(|e| e.starts_with("Sfn.")), "{out}");
+    let child_execution = format!("{}:by-sdk", child.replace(":stateMachine:", ":execution:"));
+    let ran = wait_done(&c, &child_execution).await;
+    assert_eq!((ran.status, ran.input.as_deref()), (ExecutionStatus::Succeeded, Some(r#"{"x":1}"#)));
+}

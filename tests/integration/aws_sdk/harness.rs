@@ -48,7 +48,7 @@ impl Server {
             activity_poll: Duration::from_secs(1),
             ..ServerConfig::default()
         };
-        let state = Arc::new(AppState::new(engine, registry.clone(), config));
+        let state = AppState::new(engine, registry.clone(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
