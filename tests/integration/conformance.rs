@@ -9,6 +9,7 @@ use std::time::Duration;
 use cairn_tests::cases::{load_cases, Case, StartMode};
 use cairn_tests::check::{check_case, Verdict};
 use cairn_tests::lambdas::{self, ResourceStyle};
+use cairn_tests::peers::{Answer, Job, Peers};
 use engine::clock::{Clock, OffsetClock, SystemClock, TimeScale};
 use engine::invoker::BoxFuture;
 use engine::store::memory::MemoryStore;
@@ -71,7 +72,12 @@ fn case_engine(case: &Case) -> (Engine, Arc<Registry>) {
     let config = EngineConfig {
         region: ctx.region.clone(),
         account: ctx.account_id.clone(),
-        time_scale: if expect_running { TimeScale::REAL } else { TimeScale::SKIP },
+        // A worker must take an activity task before its timeout: activity cases run in real time.
+        time_scale: if expect_running || !Peers::of(case).activities.is_empty() {
+            TimeScale::REAL
+        } else {
+            TimeScale::SKIP
+        },
         default_role_arn: format!("arn:aws:iam::{}:role/cairn", ctx.account_id),
     };
     let engine =
@@ -90,9 +96,32 @@ async fn run_case(case: &Case, via: Via) -> Result<Value, String> {
 async fn run_case_in_process(case: &Case) -> Result<Value, String> {
     let ctx = &case.context;
     let expect_running = case.expected.status == "RUNNING";
-    let (engine, _registry) = case_engine(case);
+    let (engine, registry) = case_engine(case);
+    // The AWS API layer answers `aws-sdk:sfn` Tasks; nothing else of it is used here.
+    let config =
+        api::ServerConfig { region: ctx.region.clone(), account: ctx.account_id.clone(), ..Default::default() };
+    let _api = api::AppState::new(engine.clone(), registry, config);
     let mtype = if ctx.state_machine_type == "EXPRESS" { MachineType::Express } else { MachineType::Standard };
-    let definition = case.definition.to_string();
+    let peers = Peers::of(case);
+    for child in &peers.children {
+        engine
+            .create_state_machine(&child.name, &child.definition.to_string(), MachineType::Standard, None)
+            .await
+            .map_err(|e| format!("create child {}: {e}", child.name))?;
+    }
+    let mut renames = Vec::new();
+    for a in &peers.activities {
+        let rec = engine
+            .create_activity(&ctx.region, &ctx.account_id, &a.name)
+            .await
+            .map_err(|e| format!("create activity: {e}"))?;
+        renames.push(json!([rec.arn, a.placeholder]));
+        let (engine, arn, jobs) = (engine.clone(), rec.arn.clone(), a.jobs.clone());
+        tokio::spawn(async move { work_in_process(&engine, &arn, jobs).await });
+    }
+    let definition = peers
+        .definition_with(case, |name| engine::runtime::callbacks::activity_arn(&ctx.region, &ctx.account_id, name))
+        .to_string();
     let sm = engine
         .create_state_machine(&ctx.state_machine_name, &definition, mtype, ctx.role_arn.clone())
         .await
@@ -125,13 +154,71 @@ async fn run_case_in_process(case: &Case) -> Result<Value, String> {
     }
     if let Some(expected_arn) = &ctx.execution_arn {
         if mtype == MachineType::Express {
-            actual["renames"] = json!([[started.arn, expected_arn]]);
+            renames.push(json!([started.arn, expected_arn]));
         }
+    }
+    if !renames.is_empty() {
+        actual["renames"] = Value::Array(renames);
     }
     if expect_running {
         let _ = engine.stop_execution(&started.arn, None, None).await;
     }
     Ok(actual)
+}
+
+/// An activity worker of a case, through the engine: takes each task under the recorded worker's
+/// name and answers as it did.
+async fn work_in_process(engine: &Engine, arn: &str, jobs: Vec<Job>) {
+    for job in jobs {
+        let (token, input) = loop {
+            match engine.get_activity_task(arn, job.worker_name.clone(), Duration::from_secs(5)).await {
+                Ok(Some(task)) => break task,
+                Ok(None) => continue,
+                Err(_) => return,
+            }
+        };
+        let _ = match job.answer {
+            Answer::Succeed(output) => engine.send_task_success(&token, output.unwrap_or(input)).await,
+            Answer::Fail { error, cause } => engine.send_task_failure(&token, error, cause).await,
+            Answer::Silent => Ok(()),
+        };
+    }
+}
+
+/// The same worker over the AWS protocol: GetActivityTask, SendTaskSuccess, SendTaskFailure.
+async fn work_over_http(client: reqwest::Client, base: String, arn: String, jobs: Vec<Job>) {
+    for job in jobs {
+        let mut poll = json!({"activityArn": arn});
+        if let Some(w) = &job.worker_name {
+            poll["workerName"] = json!(w);
+        }
+        let task = loop {
+            match aws(&client, &base, "GetActivityTask", poll.clone()).await {
+                Ok(t) if t["taskToken"].as_str().is_some_and(|t| !t.is_empty()) => break t,
+                Ok(_) => continue,
+                Err(_) => return,
+            }
+        };
+        let token = task["taskToken"].clone();
+        let _ = match job.answer {
+            Answer::Succeed(output) => {
+                let output =
+                    output.map(|o| o.to_string()).unwrap_or_else(|| task["input"].as_str().unwrap_or("{}").to_string());
+                aws(&client, &base, "SendTaskSuccess", json!({"taskToken": token, "output": output})).await
+            }
+            Answer::Fail { error, cause } => {
+                let mut req = json!({"taskToken": token});
+                if let Some(e) = error {
+                    req["error"] = json!(e);
+                }
+                if let Some(c) = cause {
+                    req["cause"] = json!(c);
+                }
+                aws(&client, &base, "SendTaskFailure", req).await
+            }
+            Answer::Silent => Ok(json!({})),
+        };
+    }
 }
 
 /// One AWS JSON protocol call.
@@ -156,9 +243,13 @@ async fn run_case_over_http(case: &Case) -> Result<Value, String> {
     let ctx = &case.context;
     let expect_running = case.expected.status == "RUNNING";
     let (engine, registry) = case_engine(case);
-    let config =
-        api::ServerConfig { region: ctx.region.clone(), account: ctx.account_id.clone(), ..Default::default() };
-    let state = Arc::new(api::AppState::new(engine, registry, config));
+    let config = api::ServerConfig {
+        region: ctx.region.clone(),
+        account: ctx.account_id.clone(),
+        activity_poll: Duration::from_secs(5),
+        ..Default::default()
+    };
+    let state = api::AppState::new(engine, registry, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let base = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -179,7 +270,24 @@ async fn drive_over_http(
     expect_running: bool,
 ) -> Result<Value, String> {
     let ctx = &case.context;
-    let mut create = json!({"name": ctx.state_machine_name, "definition": case.definition.to_string(),
+    let peers = Peers::of(case);
+    for child in &peers.children {
+        let create = json!({"name": child.name, "definition": child.definition.to_string(), "type": "STANDARD",
+            "roleArn": format!("arn:aws:iam::{}:role/cairn", ctx.account_id)});
+        aws(client, base, "CreateStateMachine", create).await?;
+    }
+    let mut renames = Vec::new();
+    let mut arns = Vec::new();
+    for a in &peers.activities {
+        let created = aws(client, base, "CreateActivity", json!({"name": a.name})).await?;
+        let arn = created["activityArn"].as_str().ok_or("no activityArn")?.to_string();
+        renames.push(json!([arn, a.placeholder]));
+        arns.push((a.name.clone(), arn.clone()));
+        tokio::spawn(work_over_http(client.clone(), base.to_string(), arn, a.jobs.clone()));
+    }
+    let definition = peers
+        .definition_with(case, |name| arns.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone()).unwrap_or_default());
+    let mut create = json!({"name": ctx.state_machine_name, "definition": definition.to_string(),
         "type": ctx.state_machine_type});
     if let Some(role) = &ctx.role_arn {
         create["roleArn"] = json!(role);
@@ -236,8 +344,11 @@ async fn drive_over_http(
     }
     if let Some(expected_arn) = &ctx.execution_arn {
         if ctx.state_machine_type == "EXPRESS" {
-            actual["renames"] = json!([[arn, expected_arn]]);
+            renames.push(json!([arn, expected_arn]));
         }
+    }
+    if !renames.is_empty() {
+        actual["renames"] = Value::Array(renames);
     }
     if expect_running {
         aws(client, base, "StopExecution", json!({"executionArn": arn})).await?;
@@ -377,16 +488,11 @@ fn corpus() -> (Vec<Case>, Vec<Case>) {
     cases.into_iter().partition(|c| c.task_needs != "other")
 }
 
-/// Cases that need a service (`task_needs = other`) only for a function behaviour the runner
-/// provides (`return_bytes`, `sleep_then_identity`): run and reported apart from the headline.
+/// Cases that need a service (`task_needs = other`) only for what the runner provides (function
+/// behaviours such as `return_bytes`, child state machines, activity workers, Cairn's own
+/// `aws-sdk:sfn`): run and reported apart from the headline.
 fn runnable_extra(c: &Case) -> bool {
-    let reasons = c.raw.get("task_needs_reasons").and_then(Value::as_array);
-    reasons.is_some_and(|r| {
-        !r.is_empty()
-            && r.iter().all(|x| {
-                x.as_str().is_some_and(|s| s.ends_with(": return_bytes") || s.ends_with(": sleep_then_identity"))
-            })
-    })
+    cairn_tests::peers::can_provide(c)
 }
 
 /// The acceptance threshold of the engine issue: at least this share of results must match.
@@ -399,14 +505,20 @@ fn run_corpus(via: Via, label: &str) {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let extra_outcomes = rt.block_on(run_all(extra, via));
     println!(
-        "\n=== {label}: cases that need other services, run with the runner's functions (not in the headline) ==="
+        "\n=== {label}: cases that need other services, run with what the runner provides (functions, child \
+         machines, activity workers; not in the headline) ==="
     );
-    let _ = report(&extra_outcomes, &[]);
+    let (extra_passed, _) = report(&extra_outcomes, &[]);
     println!("\n=== {label} ===");
     let outcomes = rt.block_on(run_all(runnable, via));
     let (passed, _failed) = report(&outcomes, &skipped);
     let rate = passed as f64 / outcomes.len().max(1) as f64;
     assert!(rate >= MIN_RESULT_PASS_RATE, "conformance pass rate {rate:.3} is below {MIN_RESULT_PASS_RATE}");
+    let extra_rate = extra_passed as f64 / extra_outcomes.len().max(1) as f64;
+    assert!(
+        extra_rate >= MIN_RESULT_PASS_RATE,
+        "the pass rate of the cases run with the runner's peers, {extra_rate:.3}, is below {MIN_RESULT_PASS_RATE}"
+    );
 }
 
 #[test]

@@ -4,4 +4,5 @@ pub mod cases;
 pub mod cdp;
 pub mod check;
 pub mod lambdas;
+pub mod peers;
 pub mod pyfmt;
