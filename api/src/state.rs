@@ -45,8 +45,8 @@ pub struct AppState {
 impl AppState {
     /// The state, shared, and bound to its engine as the answer to `aws-sdk:sfn` Tasks.
     pub fn new(engine: Engine, registry: Arc<Registry>, config: ServerConfig) -> Arc<Self> {
-        let state =
-            Arc::new(AppState { engine, registry, config, aws: Default::default(), metrics: Default::default() });
+        let aws = crate::aws::AwsState::new(engine.store().clone());
+        let state = Arc::new(AppState { engine, registry, config, aws, metrics: Default::default() });
         let weak = Arc::downgrade(&state);
         state.engine.set_sdk_service(weak);
         state

@@ -15,7 +15,7 @@ pub async fn create(state: &AppState, who: &Caller, req: &Value) -> Result<Value
     let tags = tags::parse_tags(req)?;
     let rec = state.engine.create_activity(&who.region, &who.account, name).await?;
     if let Some(t) = tags {
-        state.aws.tag(&rec.arn, t);
+        state.aws.tag(&rec.arn, t).await?;
     }
     tracing::info!(activity = %rec.arn, "activity created");
     Ok(json!({"activityArn": rec.arn, "creationDate": epoch(rec.created)}))
@@ -48,7 +48,7 @@ pub async fn list(state: &AppState, req: &Value) -> Result<Value, AwsError> {
 pub async fn delete(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     let arn = activity_arn(req)?;
     state.engine.delete_activity(arn).await?;
-    state.aws.forget(arn);
+    state.aws.forget(arn).await?;
     Ok(json!({}))
 }
 

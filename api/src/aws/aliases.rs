@@ -122,7 +122,7 @@ pub async fn create(state: &AppState, req: &Value) -> Result<Value, AwsError> {
         created: now,
         updated: now,
     };
-    state.aws.put_alias(alias);
+    state.aws.put_alias(alias).await?;
     Ok(json!({"stateMachineAliasArn": arn, "creationDate": epoch(now)}))
 }
 
@@ -172,13 +172,13 @@ pub async fn update(state: &AppState, req: &Value) -> Result<Value, AwsError> {
     }
     a.updated = Utc::now();
     let updated = a.updated;
-    state.aws.put_alias(a);
+    state.aws.put_alias(a).await?;
     Ok(json!({"updateDate": epoch(updated)}))
 }
 
 /// Deleting an alias that does not exist succeeds, as on AWS.
 pub async fn delete(state: &AppState, req: &Value) -> Result<Value, AwsError> {
-    state.aws.remove_alias(alias_arn(req)?);
+    state.aws.remove_alias(alias_arn(req)?).await?;
     Ok(json!({}))
 }
 

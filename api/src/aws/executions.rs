@@ -92,7 +92,7 @@ pub async fn start(state: &AppState, req: &Value, sync: bool) -> Result<Value, A
         })
         .await?;
     if let Some(a) = &alias {
-        state.aws.set_execution_alias(&rec.arn, a);
+        state.aws.set_execution_alias(&rec.arn, a).await?;
     }
     tracing::info!(execution = %rec.arn, "execution started");
     if !sync {

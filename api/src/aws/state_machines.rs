@@ -77,7 +77,7 @@ pub async fn create(state: &AppState, who: &Caller, req: &Value) -> Result<Value
         }
     };
     if let Some(t) = tags {
-        state.aws.tag(&rec.arn, t);
+        state.aws.tag(&rec.arn, t).await?;
     }
     let mut out = json!({"stateMachineArn": rec.arn, "creationDate": epoch(rec.created)});
     if publish {
@@ -207,7 +207,7 @@ pub async fn delete(state: &AppState, req: &Value) -> Result<Value, AwsError> {
         for (_, v) in versions_of(state, arn).await? {
             state.engine.store().delete_state_machine(&v.arn).await?;
         }
-        state.aws.forget(arn);
+        state.aws.forget(arn).await?;
     }
     state.engine.store().delete_state_machine(arn).await?;
     tracing::info!(state_machine = %arn, "state machine deleted");

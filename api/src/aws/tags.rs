@@ -80,7 +80,7 @@ pub async fn tag(state: &AppState, req: &Value) -> Result<Value, AwsError> {
             format!("Too many tags: '{arn}' would have more than {MAX_TAGS} tags"),
         ));
     }
-    state.aws.tag(arn, new);
+    state.aws.tag(arn, new).await?;
     Ok(json!({}))
 }
 
@@ -92,7 +92,7 @@ pub async fn untag(state: &AppState, req: &Value) -> Result<Value, AwsError> {
         ));
     };
     let keys: Vec<String> = keys.iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
-    state.aws.untag(arn, &keys);
+    state.aws.untag(arn, &keys).await?;
     Ok(json!({}))
 }
 

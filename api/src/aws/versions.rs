@@ -72,7 +72,7 @@ pub async fn publish_current(
         }
     }
     let highest = existing.first().map_or(0, |(n, _)| *n);
-    let number = state.aws.next_version(&sm.arn, highest);
+    let number = state.aws.next_version(&sm.arn, highest).await?;
     let now = Utc::now();
     let version = StateMachineRecord {
         arn: format!("{}:{number}", sm.arn),

@@ -125,6 +125,7 @@ async fn run(a: Args) -> anyhow::Result<()> {
         ..crate::ServerConfig::default()
     };
     let state = crate::AppState::new(engine, registry, config);
+    state.aws.restore().await?;
     tracing::info!(address = %listener.local_addr()?, "cairn listening");
     crate::serve(listener, crate::router(state), shutdown_signal()).await?;
     Ok(())

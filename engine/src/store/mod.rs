@@ -237,6 +237,17 @@ pub trait Store: Send + Sync + 'static {
     fn list_activities(&self) -> BoxFuture<'_, StoreResult<Vec<ActivityRecord>>> {
         Box::pin(async { Ok(Vec::new()) })
     }
+    /// Keeps (`Some`) or deletes (`None`) a document of the API layer under (kind, key). Stores
+    /// that keep nothing across a restart need not implement the resource methods.
+    fn put_resource(&self, kind: &str, key: &str, body: Option<&str>) -> BoxFuture<'_, StoreResult<()>> {
+        let _ = (kind, key, body);
+        Box::pin(async { Ok(()) })
+    }
+    /// Every document of a kind, as (key, body).
+    fn list_resources(&self, kind: &str) -> BoxFuture<'_, StoreResult<Vec<(String, String)>>> {
+        let _ = kind;
+        Box::pin(async { Ok(Vec::new()) })
+    }
     /// The last committed snapshot of an execution (`None` from stores that keep none).
     fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StoredExecution>>> {
         let _ = arn;

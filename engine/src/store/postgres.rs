@@ -388,6 +388,42 @@ impl Store for PostgresStore {
         })
     }
 
+    fn put_resource(&self, kind: &str, key: &str, body: Option<&str>) -> BoxFuture<'_, StoreResult<()>> {
+        let (kind, key, body) = (kind.to_string(), key.to_string(), body.map(str::to_string));
+        Box::pin(async move {
+            match body {
+                Some(body) => sqlx::query(
+                    "INSERT INTO api_resources (kind, key, body) VALUES ($1, $2, $3) \
+                     ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body",
+                )
+                .bind(&kind)
+                .bind(&key)
+                .bind(&body)
+                .execute(&self.pool)
+                .await
+                .map_err(db)?,
+                None => sqlx::query("DELETE FROM api_resources WHERE kind = $1 AND key = $2")
+                    .bind(&kind)
+                    .bind(&key)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db)?,
+            };
+            Ok(())
+        })
+    }
+
+    fn list_resources(&self, kind: &str) -> BoxFuture<'_, StoreResult<Vec<(String, String)>>> {
+        let kind = kind.to_string();
+        Box::pin(async move {
+            sqlx::query_as("SELECT key, body FROM api_resources WHERE kind = $1 ORDER BY key")
+                .bind(&kind)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)
+        })
+    }
+
     fn delete_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>> {
         let arn = arn.to_string();
         Box::pin(async move {

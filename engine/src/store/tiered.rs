@@ -160,6 +160,14 @@ impl Store for TieredStore {
     fn list_activities(&self) -> BoxFuture<'_, StoreResult<Vec<ActivityRecord>>> {
         self.durable.list_activities()
     }
+
+    fn put_resource(&self, kind: &str, key: &str, body: Option<&str>) -> BoxFuture<'_, StoreResult<()>> {
+        self.durable.put_resource(kind, key, body)
+    }
+
+    fn list_resources(&self, kind: &str) -> BoxFuture<'_, StoreResult<Vec<(String, String)>>> {
+        self.durable.list_resources(kind)
+    }
 }
 
 #[cfg(test)]

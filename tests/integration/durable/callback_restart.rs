@@ -88,3 +88,71 @@ async fn callbacks_and_activity_tasks_survive_kill_9() {
     assert_eq!(again.err().and_then(|e| e["__type"].as_str().map(str::to_string)).as_deref(), Some("TaskTimedOut"));
     drop(server);
 }
+
+/// Versions, aliases, tags and version numbers are the server's too: after `kill -9` the alias
+/// still routes executions, the tags are still listed, and a new version gets a new number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aliases_versions_and_tags_survive_kill_9() {
+    let _heavy = crate::HEAVY.lock().await;
+    let dir = super::TempDir::new("resources-restart");
+    let spec = ServerSpec {
+        port: free_port(),
+        db: "sqlite://cairn.db".into(),
+        functions: None,
+        workdir: dir.0.clone(),
+        lease_seconds: 1,
+    };
+    let server = Server::start(&spec).await;
+    let aws = Aws::new(&server.endpoint);
+    let pass = |v: i64| json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": v, "End": true}}});
+    let sm = aws.create_machine("routed", &pass(1)).await;
+    let v1 = aws.call("PublishStateMachineVersion", json!({"stateMachineArn": sm})).await.expect("publish");
+    let v1 = v1["stateMachineVersionArn"].as_str().expect("version").to_string();
+    let alias = aws
+        .call(
+            "CreateStateMachineAlias",
+            json!({"name": "live", "description": "kept",
+                   "routingConfiguration": [{"stateMachineVersionArn": v1, "weight": 100}]}),
+        )
+        .await
+        .expect("alias");
+    let alias = alias["stateMachineAliasArn"].as_str().expect("alias arn").to_string();
+    aws.call("TagResource", json!({"resourceArn": sm, "tags": [{"key": "team", "value": "core"}]})).await.expect("tag");
+    // A version deleted before the kill keeps its number used.
+    aws.call("UpdateStateMachine", json!({"stateMachineArn": sm, "definition": pass(2).to_string()}))
+        .await
+        .expect("update");
+    let v2 = aws.call("PublishStateMachineVersion", json!({"stateMachineArn": sm})).await.expect("publish 2");
+    let v2 = v2["stateMachineVersionArn"].as_str().expect("version").to_string();
+    aws.call("DeleteStateMachineVersion", json!({"stateMachineVersionArn": v2})).await.expect("delete v2");
+    let before = aws.start(&alias, "through-alias", &json!({})).await;
+    server.kill9();
+
+    let server = Server::start(&spec).await;
+    let aws = Aws::new(&server.endpoint);
+    let described = aws.call("DescribeStateMachineAlias", json!({"stateMachineAliasArn": alias})).await;
+    let described = described.expect("the alias survived the kill");
+    assert_eq!(described["description"], "kept");
+    assert_eq!(described["routingConfiguration"][0]["stateMachineVersionArn"], json!(v1));
+    let tags = aws.call("ListTagsForResource", json!({"resourceArn": sm})).await.expect("tags");
+    assert_eq!(tags["tags"], json!([{"key": "team", "value": "core"}]));
+    let after = aws.start(&alias, "after-restart", &json!({})).await;
+    for arn in [&before, &after] {
+        let mut last = Value::Null;
+        for _ in 0..200 {
+            last = aws.describe(arn).await.expect("describe");
+            if last["status"] != "RUNNING" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!((last["status"].as_str(), last["output"].as_str()), (Some("SUCCEEDED"), Some("1")), "{last}");
+        assert_eq!(last["stateMachineAliasArn"], json!(alias), "{last}");
+    }
+    aws.call("UpdateStateMachine", json!({"stateMachineArn": sm, "definition": pass(3).to_string()}))
+        .await
+        .expect("update");
+    let v3 = aws.call("PublishStateMachineVersion", json!({"stateMachineArn": sm})).await.expect("publish 3");
+    assert_eq!(v3["stateMachineVersionArn"], json!(format!("{sm}:3")), "version numbers are never reused");
+    drop(server);
+}

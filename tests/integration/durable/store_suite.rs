@@ -312,8 +312,24 @@ async fn retention(store: &dyn Store) {
     assert!(store.get_execution(&running.record.arn).await.expect("get").is_some(), "running executions stay");
 }
 
+/// The API layer's documents: kept, overwritten, listed by kind in key order, deleted.
+async fn api_resources(store: &dyn Store) {
+    store.put_resource("alias", "b", Some("{\"n\":1}")).await.expect("put");
+    store.put_resource("alias", "a", Some("{}")).await.expect("put");
+    store.put_resource("tags", "a", Some("[]")).await.expect("put");
+    store.put_resource("alias", "b", Some("{\"n\":2}")).await.expect("overwrite");
+    let listed = store.list_resources("alias").await.expect("list");
+    assert_eq!(listed, vec![("a".to_string(), "{}".to_string()), ("b".into(), "{\"n\":2}".into())]);
+    store.put_resource("alias", "a", None).await.expect("delete");
+    store.put_resource("alias", "absent", None).await.expect("deleting nothing is fine");
+    assert_eq!(store.list_resources("alias").await.expect("list").len(), 1);
+    assert_eq!(store.list_resources("tags").await.expect("list"), vec![("a".to_string(), "[]".to_string())]);
+    assert!(store.list_resources("none").await.expect("list").is_empty());
+}
+
 async fn run_suite(make: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Arc<dyn Store>>>>) {
     retention(make().await.as_ref()).await;
+    api_resources(make().await.as_ref()).await;
     state_machines(make().await.as_ref()).await;
     executions_and_history(make().await.as_ref()).await;
     listing(make().await.as_ref()).await;
