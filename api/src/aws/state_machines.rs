@@ -140,6 +140,10 @@ pub async fn describe_for_execution(state: &AppState, req: &Value) -> Result<Val
             o.insert("stateMachineArn".into(), json!(base));
         }
         o.insert("updateDate".into(), epoch(sm.updated));
+        // The definition the execution runs, not one the state machine was updated to since.
+        if let Some(d) = state.engine.execution_definition(arn).await? {
+            o.insert("definition".into(), json!(d));
+        }
     }
     Ok(v)
 }

@@ -324,6 +324,12 @@ impl Engine {
         self.describe_execution(arn).await
     }
 
+    /// The definition an execution runs (or ran): the one it started with, which an update of
+    /// its state machine since does not change; `None` when the store keeps no such copy.
+    pub async fn execution_definition(&self, arn: &str) -> Result<Option<String>, EngineError> {
+        self.inner.store.execution_definition(arn).await
+    }
+
     pub async fn describe_execution(&self, arn: &str) -> Result<ExecutionRecord, EngineError> {
         self.inner.store.get_execution(arn).await?.ok_or_else(|| EngineError::ExecutionDoesNotExist(arn.to_string()))
     }

@@ -248,6 +248,11 @@ pub trait Store: Send + Sync + 'static {
         let _ = kind;
         Box::pin(async { Ok(Vec::new()) })
     }
+    /// The definition an execution started with (`None` when the store does not keep it).
+    fn execution_definition(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<String>>> {
+        let arn = arn.to_string();
+        Box::pin(async move { Ok(self.load(&arn).await?.map(|s| s.definition)) })
+    }
     /// The last committed snapshot of an execution (`None` from stores that keep none).
     fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StoredExecution>>> {
         let _ = arn;

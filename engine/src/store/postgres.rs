@@ -543,6 +543,18 @@ impl Store for PostgresStore {
         Some((self.lease.lease / 4).max(Duration::from_millis(250)))
     }
 
+    fn execution_definition(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<String>>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            let row: Option<(String,)> = sqlx::query_as("SELECT definition FROM executions WHERE arn = $1")
+                .bind(&arn)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+            Ok(row.map(|(d,)| d))
+        })
+    }
+
     fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<StoredExecution>>> {
         let arn = arn.to_string();
         Box::pin(async move {

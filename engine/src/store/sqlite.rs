@@ -33,6 +33,36 @@ pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
     batcher: Batcher,
+    /// Held while the store is open: SQLite has one writer, so one server per database file.
+    _lock: Option<std::fs::File>,
+}
+
+/// Takes `PATH.lock` beside the database, or says which file is in use.
+fn lock(path: &std::path::Path) -> StoreResult<Option<std::fs::File>> {
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+        return Ok(None);
+    }
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&name)
+        .map_err(|e| EngineError::Storage(format!("cannot open the lock file {}: {e}", name.to_string_lossy())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::Storage(format!(
+            "the SQLite database {} is in use by another Cairn server (it holds {}); SQLite has a single writer: \
+             give each server its own file, or share a PostgreSQL database between them",
+            path.display(),
+            name.to_string_lossy()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(EngineError::Storage(format!("cannot lock {}: {e}", name.to_string_lossy())))
+        }
+    }
 }
 
 /// The writer's side: owns the only connection that writes.
@@ -53,12 +83,13 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let lock = lock(options.get_filename())?;
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(db)?;
         MIGRATOR.run(&write).await.map_err(|e| EngineError::Storage(e.to_string()))?;
         let read =
             SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(db)?;
         let batcher = Batcher::spawn(Arc::new(Writer { pool: write.clone() }));
-        Ok(SqliteStore { read, write, batcher })
+        Ok(SqliteStore { read, write, batcher, _lock: lock })
     }
 
     /// Transactions and writes committed so far.
@@ -416,6 +447,18 @@ impl Store for SqliteStore {
                     .await
                     .map_err(db)?;
             Ok(rows.into_iter().map(UnfinishedRow::into_unfinished).collect())
+        })
+    }
+
+    fn execution_definition(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<String>>> {
+        let arn = arn.to_string();
+        Box::pin(async move {
+            let row: Option<(String,)> = sqlx::query_as("SELECT definition FROM executions WHERE arn = ?1")
+                .bind(&arn)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(db)?;
+            Ok(row.map(|(d,)| d))
         })
     }
 

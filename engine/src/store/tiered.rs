@@ -132,6 +132,10 @@ impl Store for TieredStore {
         self.for_execution(arn).load(arn)
     }
 
+    fn execution_definition(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<String>>> {
+        self.for_execution(arn).execution_definition(arn)
+    }
+
     fn delete_finished_before(&self, cutoff: DateTime<Utc>) -> BoxFuture<'_, StoreResult<u64>> {
         Box::pin(async move {
             Ok(self.express.delete_finished_before(cutoff).await? + self.durable.delete_finished_before(cutoff).await?)

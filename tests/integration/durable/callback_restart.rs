@@ -118,6 +118,7 @@ async fn aliases_versions_and_tags_survive_kill_9() {
         .expect("alias");
     let alias = alias["stateMachineAliasArn"].as_str().expect("alias arn").to_string();
     aws.call("TagResource", json!({"resourceArn": sm, "tags": [{"key": "team", "value": "core"}]})).await.expect("tag");
+    let plain = aws.start(&sm, "plain", &json!({})).await;
     // A version deleted before the kill keeps its number used.
     aws.call("UpdateStateMachine", json!({"stateMachineArn": sm, "definition": pass(2).to_string()}))
         .await
@@ -137,6 +138,10 @@ async fn aliases_versions_and_tags_survive_kill_9() {
     let tags = aws.call("ListTagsForResource", json!({"resourceArn": sm})).await.expect("tags");
     assert_eq!(tags["tags"], json!([{"key": "team", "value": "core"}]));
     let after = aws.start(&alias, "after-restart", &json!({})).await;
+    // An execution's state machine is the definition it ran, not the one updated since.
+    let ran = aws.call("DescribeStateMachineForExecution", json!({"executionArn": plain})).await.expect("describe");
+    let ran: Value = serde_json::from_str(ran["definition"].as_str().unwrap_or("null")).expect("definition");
+    assert_eq!(ran, pass(1));
     for arn in [&before, &after] {
         let mut last = Value::Null;
         for _ in 0..200 {

@@ -423,3 +423,18 @@ async fn postgres_commits_of_many_executions_share_transactions() {
     };
     group_commit(store, stats, "PostgreSQL").await;
 }
+
+/// SQLite has a single writer: a second server on the same file is refused with a message that
+/// says why, and the file is free again once the first store is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_file_serves_one_server_at_a_time() {
+    let dir = super::TempDir::new("sqlite-lock");
+    let url = format!("sqlite://{}", dir.0.join("one.db").display());
+    let first = engine::store::sqlite::SqliteStore::open(&url).await.expect("open");
+    let second = engine::store::sqlite::SqliteStore::open(&url).await;
+    let Err(err) = second else { panic!("a second store opened the same SQLite file") };
+    let msg = err.to_string();
+    assert!(msg.contains("is in use by another Cairn server") && msg.contains("one.db"), "{msg}");
+    drop(first);
+    engine::store::sqlite::SqliteStore::open(&url).await.expect("the file is free once the first store is closed");
+}

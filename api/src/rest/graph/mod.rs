@@ -85,8 +85,11 @@ pub async fn execution(
     Query(q): Query<ExecutionGraphParams>,
 ) -> Result<Json<ExecutionGraph>, Problem> {
     let rec = state.engine.describe_execution(&arn).await?;
-    let sm = state_machines::find(&state, &rec.state_machine_arn).await?;
-    let machine = load(&sm.definition)?;
+    let definition = match state.engine.execution_definition(&arn).await? {
+        Some(d) => d,
+        None => state_machines::find(&state, &rec.state_machine_arn).await?.definition,
+    };
+    let machine = load(&definition)?;
     let events = state.engine.history(&arn).await?;
     let run = run::run_view(&machine, &events, rec.status, chrono::Utc::now());
     let with_layout = q.layout.unwrap_or(true);
