@@ -14,7 +14,8 @@ pub struct ExecInfo {
     pub state_machine_name: String,
     pub role_arn: String,
     pub start_time: DateTime<Utc>,
-    pub input: Value,
+    /// Shared: the interpreter takes a copy of this info at every step.
+    pub input: std::sync::Arc<Value>,
     #[serde(default)]
     pub redrive_count: u32,
     /// The mock configuration's test case this execution runs (`…:stateMachine:Name#Case`).

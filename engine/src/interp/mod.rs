@@ -228,7 +228,7 @@ impl<'a> Interpreter<'a> {
         entropy: &dyn Entropy,
         inspect: bool,
     ) -> (ExecState, Step, serde_json::Map<String, Value>) {
-        let root = Frame::new(Vec::new(), vars, machine.scope.start_at, info.input.clone(), 0);
+        let root = Frame::new(Vec::new(), vars, machine.scope.start_at, (*info.input).clone(), 0);
         let mut state =
             ExecState { info, event_count: 0, next_id: 1, root, status: ExecStatus::Running, exec_timer: None };
         let info = state.info.clone();

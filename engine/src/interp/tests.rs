@@ -23,7 +23,7 @@ fn info(input: Value) -> ExecInfo {
         state_machine_name: "m".into(),
         role_arn: "arn:aws:iam::000000000000:role/r".into(),
         start_time: t0(),
-        input,
+        input: input.into(),
         redrive_count: 0,
         test_case: None,
     }

@@ -257,7 +257,7 @@ impl Engine {
             state_machine_name: sm.name.clone(),
             role_arn: sm.role_arn.clone(),
             start_time: now,
-            input: req.input.clone(),
+            input: req.input.clone().into(),
             redrive_count: 0,
             test_case,
         };

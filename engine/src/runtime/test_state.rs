@@ -129,7 +129,7 @@ impl Engine {
             state_machine_name: "TestState".into(),
             role_arn: req.role_arn.clone(),
             start_time: now,
-            input: req.input.clone(),
+            input: req.input.clone().into(),
             redrive_count: 0,
             test_case: None,
         };

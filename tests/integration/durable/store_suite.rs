@@ -53,7 +53,7 @@ fn start(sm: &StateMachineRecord, name: &str, input: Value) -> Started {
         state_machine_name: sm.name.clone(),
         role_arn: sm.role_arn.clone(),
         start_time: now,
-        input: input.clone(),
+        input: input.clone().into(),
         redrive_count: 0,
         test_case: None,
     };
