@@ -176,4 +176,8 @@ pub struct MapWork {
     /// The first iteration failure, reported when the tolerance is exceeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_failure: Option<Failure>,
+    /// The running iterations a signal reached since the last pass, which are the only ones that
+    /// can have moved; `None`: look at every one (after entering, restoring or redriving).
+    #[serde(skip)]
+    pub touched: Option<Vec<usize>>,
 }

@@ -156,6 +156,7 @@ impl<'a> Interpreter<'a> {
             map_run_arn,
             failed_frames: Vec::new(),
             first_failure: None,
+            touched: None,
         })
     }
 
@@ -239,10 +240,24 @@ impl<'a> Interpreter<'a> {
         let Some(st) = self.state_of(frame, active.entered.state) else { return true };
         let state_lang::StateKind::Map(m) = &st.kind else { return true };
         let Work::Map(work) = &mut active.work else { return true };
-        for child in work.running.iter_mut() {
-            self.advance(child);
-        }
-        let mut failure = self.collect_iterations(st, work);
+        let mut failure = match work.touched.take() {
+            None => {
+                for child in work.running.iter_mut() {
+                    self.advance(child);
+                }
+                self.collect_iterations(st, work)
+            }
+            Some(mut touched) => {
+                touched.sort_unstable();
+                touched.dedup();
+                for &i in &touched {
+                    if let Some(child) = work.running.get_mut(i) {
+                        self.advance(child);
+                    }
+                }
+                self.collect_touched(st, work, &touched)
+            }
+        };
         while failure.is_none()
             && work.next < work.items.len()
             && (work.max_concurrency == 0 || work.running.len() < work.max_concurrency)
@@ -251,8 +266,11 @@ impl<'a> Interpreter<'a> {
                 failure = Some(f);
                 break;
             }
-            failure = self.collect_iterations(st, work);
+            let newest = work.running.len() - 1;
+            failure = self.collect_touched(st, work, &[newest]);
         }
+        // Until the next pass, only iterations a signal reaches can move.
+        work.touched = Some(Vec::new());
         if let Some(f) = failure {
             let mut running = std::mem::take(&mut work.running);
             for child in running.iter_mut() {
@@ -330,55 +348,78 @@ impl<'a> Interpreter<'a> {
 
     /// Takes finished iterations out of `running`; returns the failure that ends the Map, if any.
     fn collect_iterations(&mut self, st: &State, work: &mut MapWork) -> Option<Failure> {
-        let total = work.results.len().max(1) as f64;
         let mut i = 0;
         while i < work.running.len() {
             if !work.running[i].is_done() {
                 i += 1;
                 continue;
             }
-            let mut child = work.running.swap_remove(i);
-            let index = child.iteration.unwrap_or(0);
-            let silent = child.silent;
-            let mut last = child.last_event;
-            let outcome = std::mem::replace(&mut child.pos, Pos::Done(Ok(Value::Null)));
-            match outcome {
-                Pos::Done(Ok(v)) => {
-                    let d = Some(details::map_iteration(&st.name, index));
-                    self.emit(&mut last, silent, "MapIterationSucceeded", d);
-                    if let Some(slot) = work.results.get_mut(index) {
-                        *slot = v;
-                    }
-                    work.succeeded += 1;
-                }
-                Pos::Done(Err(f)) => {
-                    let d = Some(details::map_iteration(&st.name, index));
-                    self.emit(&mut last, silent, "MapIterationFailed", d);
-                    work.failed += 1;
-                    if work.first_failure.is_none() {
-                        work.first_failure = Some(f.clone());
-                    }
-                    child.pos = Pos::Done(Err(f.clone()));
-                    work.failed_frames.push(child);
-                    let tolerated = match (work.tolerated_count, work.tolerated_percentage) {
-                        (None, None) => false,
-                        (c, p) => {
-                            c.is_some_and(|c| work.failed as u64 <= c)
-                                || p.is_some_and(|p| (work.failed as f64 / total) * 100.0 <= p)
-                        }
-                    };
-                    if !tolerated {
-                        if work.tolerated_count.is_none() && work.tolerated_percentage.is_none() {
-                            return Some(f);
-                        }
-                        return Some(Failure::states(
-                            StatesError::ExceedToleratedFailureThreshold,
-                            "The specified tolerated failure threshold was exceeded",
-                        ));
-                    }
-                }
-                other => child.pos = other,
+            // The last iteration moves into slot `i`: it is looked at next.
+            if let Some(f) = self.collect_one(st, work, i) {
+                return Some(f);
             }
+        }
+        None
+    }
+
+    /// The same for the iterations at these indices (ascending, distinct), the only ones that can
+    /// have finished. Taken from the highest down: an iteration moved into a freed slot comes from
+    /// above it, so it has been looked at already or was not touched.
+    fn collect_touched(&mut self, st: &State, work: &mut MapWork, touched: &[usize]) -> Option<Failure> {
+        for &i in touched.iter().rev() {
+            if work.running.get(i).is_some_and(Frame::is_done) {
+                if let Some(f) = self.collect_one(st, work, i) {
+                    return Some(f);
+                }
+            }
+        }
+        None
+    }
+
+    /// Takes the finished iteration at `i` out of `running` (the last one takes its slot).
+    fn collect_one(&mut self, st: &State, work: &mut MapWork, i: usize) -> Option<Failure> {
+        let total = work.results.len().max(1) as f64;
+        let mut child = work.running.swap_remove(i);
+        let index = child.iteration.unwrap_or(0);
+        let silent = child.silent;
+        let mut last = child.last_event;
+        let outcome = std::mem::replace(&mut child.pos, Pos::Done(Ok(Value::Null)));
+        match outcome {
+            Pos::Done(Ok(v)) => {
+                let d = Some(details::map_iteration(&st.name, index));
+                self.emit(&mut last, silent, "MapIterationSucceeded", d);
+                if let Some(slot) = work.results.get_mut(index) {
+                    *slot = v;
+                }
+                work.succeeded += 1;
+            }
+            Pos::Done(Err(f)) => {
+                let d = Some(details::map_iteration(&st.name, index));
+                self.emit(&mut last, silent, "MapIterationFailed", d);
+                work.failed += 1;
+                if work.first_failure.is_none() {
+                    work.first_failure = Some(f.clone());
+                }
+                child.pos = Pos::Done(Err(f.clone()));
+                work.failed_frames.push(child);
+                let tolerated = match (work.tolerated_count, work.tolerated_percentage) {
+                    (None, None) => false,
+                    (c, p) => {
+                        c.is_some_and(|c| work.failed as u64 <= c)
+                            || p.is_some_and(|p| (work.failed as f64 / total) * 100.0 <= p)
+                    }
+                };
+                if !tolerated {
+                    if work.tolerated_count.is_none() && work.tolerated_percentage.is_none() {
+                        return Some(f);
+                    }
+                    return Some(Failure::states(
+                        StatesError::ExceedToleratedFailureThreshold,
+                        "The specified tolerated failure threshold was exceeded",
+                    ));
+                }
+            }
+            other => child.pos = other,
         }
         None
     }

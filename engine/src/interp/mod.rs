@@ -438,7 +438,11 @@ impl<'a> Interpreter<'a> {
                 return branches.iter_mut().any(|b| self.deliver(b, signal));
             }
             (Work::Map(m), _) => {
-                return m.running.iter_mut().any(|b| self.deliver(b, signal));
+                let Some(i) = m.running.iter_mut().position(|b| self.deliver(b, signal)) else { return false };
+                if let Some(touched) = &mut m.touched {
+                    touched.push(i);
+                }
+                return true;
             }
             _ => return false,
         }

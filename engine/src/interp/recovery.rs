@@ -131,6 +131,7 @@ fn restore(frame: &mut Frame, now: DateTime<Utc>) {
             again.append(&mut m.running);
             again.iter_mut().for_each(|b| restore(b, now));
             m.running = again;
+            m.touched = None;
             m.failed = 0;
             m.first_failure = None;
             entered.entered_time = now;
