@@ -8,6 +8,7 @@ pub mod bench;
 pub mod cli;
 pub mod metrics;
 pub mod rest;
+pub mod schedules;
 mod state;
 mod ui;
 

@@ -38,6 +38,8 @@ pub struct AppState {
     pub config: ServerConfig,
     /// What the AWS protocol keeps beside the engine: tags, aliases, version counters.
     pub aws: crate::aws::AwsState,
+    /// Schedules that start executions (fired by [`crate::schedules::run`]).
+    pub schedules: crate::schedules::Schedules,
     /// Counters behind `/metrics`.
     pub metrics: crate::metrics::Metrics,
 }
@@ -46,7 +48,8 @@ impl AppState {
     /// The state, shared, and bound to its engine as the answer to `aws-sdk:sfn` Tasks.
     pub fn new(engine: Engine, registry: Arc<Registry>, config: ServerConfig) -> Arc<Self> {
         let aws = crate::aws::AwsState::new(engine.store().clone());
-        let state = Arc::new(AppState { engine, registry, config, aws, metrics: Default::default() });
+        let schedules = crate::schedules::Schedules::new(engine.store().clone());
+        let state = Arc::new(AppState { engine, registry, config, aws, schedules, metrics: Default::default() });
         let weak = Arc::downgrade(&state);
         state.engine.set_sdk_service(weak);
         state

@@ -9,6 +9,7 @@ mod crash;
 mod engine_recovery;
 mod parked;
 mod scale_out;
+mod schedules;
 mod server;
 mod signals_across;
 mod store_suite;

@@ -98,6 +98,11 @@ operations!(
     TestState,
 );
 
+/// The state machine a version or alias ARN belongs to (an unqualified ARN is returned as is).
+pub fn base_state_machine_arn(arn: &str) -> String {
+    shapes::MachineArn::parse(arn).map(|m| m.base).unwrap_or_else(|_| arn.to_string())
+}
+
 /// The caller's region and account: from the SigV4 credential scope when the access key is a
 /// 12-digit account id (as local AWS emulators do), else the server's defaults.
 #[derive(Debug, Clone)]

@@ -126,6 +126,8 @@ async fn run(a: Args) -> anyhow::Result<()> {
     };
     let state = crate::AppState::new(engine, registry, config);
     state.aws.restore().await?;
+    state.schedules.restore().await?;
+    tokio::spawn(crate::schedules::run(state.clone()));
     tracing::info!(address = %listener.local_addr()?, "cairn listening");
     crate::serve(listener, crate::router(state), shutdown_signal()).await?;
     Ok(())

@@ -11,6 +11,7 @@ mod functions;
 pub mod graph;
 mod model;
 mod problem;
+mod schedules;
 mod state_machines;
 
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use crate::AppState;
 /// The OpenAPI document of the REST API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Cairn REST API", version = "1", description = "State machines, executions, live events, graphs and functions of a Cairn server."),
+    info(title = "Cairn REST API", version = "1", description = "State machines, executions, live events, graphs, functions and schedules of a Cairn server."),
     paths(
         openapi_json,
         state_machines::create, state_machines::list, state_machines::get, state_machines::update,
@@ -36,10 +37,11 @@ use crate::AppState;
         graph::state_machine, graph::execution, graph::definition,
         definitions::validate,
         functions::put, functions::get, functions::list, functions::delete,
+        schedules::put, schedules::get, schedules::list, schedules::delete,
     ),
     tags(
         (name = "state machines"), (name = "executions"), (name = "graphs"), (name = "definitions"),
-        (name = "functions"), (name = "meta")
+        (name = "functions"), (name = "schedules"), (name = "meta")
     )
 )]
 pub struct ApiDoc;
@@ -83,6 +85,10 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Arc<AppState>>)
         route!(put, "/v1/functions/{name}", functions::put),
         route!(get, "/v1/functions/{name}", functions::get),
         route!(delete, "/v1/functions/{name}", functions::delete),
+        route!(get, "/v1/schedules", schedules::list),
+        route!(put, "/v1/schedules/{name}", schedules::put),
+        route!(get, "/v1/schedules/{name}", schedules::get),
+        route!(delete, "/v1/schedules/{name}", schedules::delete),
     ]
 }
 
