@@ -3,6 +3,7 @@
 //! as `application/problem+json`, cursor pagination, and an OpenAPI 3 document generated from the
 //! handlers at `/v1/openapi.json`.
 
+mod activities;
 mod definitions;
 mod events;
 mod executions;
@@ -38,10 +39,11 @@ use crate::AppState;
         definitions::validate,
         functions::put, functions::get, functions::list, functions::delete,
         schedules::put, schedules::get, schedules::list, schedules::delete,
+        activities::create, activities::list, activities::get, activities::delete,
     ),
     tags(
         (name = "state machines"), (name = "executions"), (name = "graphs"), (name = "definitions"),
-        (name = "functions"), (name = "schedules"), (name = "meta")
+        (name = "functions"), (name = "schedules"), (name = "activities"), (name = "meta")
     )
 )]
 pub struct ApiDoc;
@@ -85,6 +87,10 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Arc<AppState>>)
         route!(put, "/v1/functions/{name}", functions::put),
         route!(get, "/v1/functions/{name}", functions::get),
         route!(delete, "/v1/functions/{name}", functions::delete),
+        route!(get, "/v1/activities", activities::list),
+        route!(post, "/v1/activities", activities::create),
+        route!(get, "/v1/activities/{arn}", activities::get),
+        route!(delete, "/v1/activities/{arn}", activities::delete),
         route!(get, "/v1/schedules", schedules::list),
         route!(put, "/v1/schedules/{name}", schedules::put),
         route!(get, "/v1/schedules/{name}", schedules::get),

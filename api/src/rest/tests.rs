@@ -255,3 +255,66 @@ async fn unknown_v1_paths_are_problems() {
     assert_eq!((status, ctype.as_str()), (StatusCode::NOT_FOUND, "application/problem+json"));
     assert_eq!(p["detail"], "no route /v1/nothing");
 }
+
+#[tokio::test]
+async fn activities_are_created_listed_and_deleted() {
+    let app = app(true);
+    let (status, _, a) = call(&app, "POST", "/v1/activities", Some(json!({"name": "review"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let arn = a["arn"].as_str().unwrap_or_default().to_string();
+    assert_eq!(arn, "arn:aws:states:us-east-1:000000000000:activity:review");
+    let (status, _, list) = call(&app, "GET", "/v1/activities", None).await;
+    assert_eq!((status, list["items"][0]["name"].as_str()), (StatusCode::OK, Some("review")));
+    let (status, _, one) = call(&app, "GET", &format!("/v1/activities/{}", enc(&arn)), None).await;
+    assert_eq!((status, one["arn"].as_str()), (StatusCode::OK, Some(arn.as_str())));
+    let (status, ctype, problem) = call(&app, "POST", "/v1/activities", Some(json!({"name": "no spaces"}))).await;
+    assert_eq!((status, ctype.as_str()), (StatusCode::BAD_REQUEST, "application/problem+json"), "{problem}");
+    let (status, _, _) = call(&app, "DELETE", &format!("/v1/activities/{}", enc(&arn)), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, problem) = call(&app, "GET", &format!("/v1/activities/{}", enc(&arn)), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+}
+
+#[tokio::test]
+async fn schedules_are_checked_shown_with_their_next_fire_and_deleted() {
+    let app = app(true);
+    let (_, _, sm) =
+        call(&app, "POST", "/v1/state-machines", Some(json!({"name": "nightly", "definition": DEF}))).await;
+    let arn = sm["arn"].as_str().unwrap_or_default().to_string();
+    let body = json!({"state_machine_arn": arn, "expression": "cron(0 2 * * ? *)", "input": {"k": 1}});
+    let (status, _, s) = call(&app, "PUT", "/v1/schedules/nightly", Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    let next = s["next_fire"].as_str().unwrap_or_default();
+    assert!(next.contains("T02:00:00"), "{s}");
+    assert_eq!(s["execution_name_prefix"], "nightly-");
+    let off = json!({"state_machine_arn": arn, "expression": "rate(1 hour)", "enabled": false});
+    let (status, _, s) = call(&app, "PUT", "/v1/schedules/off", Some(off)).await;
+    assert_eq!((status, s.get("next_fire")), (StatusCode::OK, None), "a disabled schedule has no next fire: {s}");
+    let (_, _, list) = call(&app, "GET", "/v1/schedules", None).await;
+    let names: Vec<&str> =
+        list["items"].as_array().map(|v| v.iter().filter_map(|s| s["name"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(names, ["nightly", "off"]);
+    for (body, why) in [
+        (json!({"state_machine_arn": arn, "expression": "cron(0 2 * * ?)"}), "six fields"),
+        (json!({"state_machine_arn": arn, "expression": "rate(1 hour)", "extra": 1}), "unknown field"),
+    ] {
+        let (status, ctype, problem) = call(&app, "PUT", "/v1/schedules/bad", Some(body)).await;
+        assert_eq!((status, ctype.as_str()), (StatusCode::BAD_REQUEST, "application/problem+json"), "{problem}");
+        assert!(problem["detail"].as_str().unwrap_or("").contains(why), "{problem}");
+    }
+    let (status, _, _) = call(
+        &app,
+        "PUT",
+        "/v1/schedules/bad%20name",
+        Some(json!({"state_machine_arn": arn, "expression": "rate(1 hour)"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let missing = json!({"state_machine_arn": format!("{arn}x"), "expression": "rate(1 hour)"});
+    let (status, _, _) = call(&app, "PUT", "/v1/schedules/orphan", Some(missing)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = call(&app, "DELETE", "/v1/schedules/nightly", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = call(&app, "GET", "/v1/schedules/nightly", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
