@@ -72,14 +72,7 @@ async fn callbacks_and_activity_tasks_survive_kill_9() {
     assert_eq!(serde_json::from_str::<Value>(task["input"].as_str().unwrap_or("null")).ok(), Some(json!({"doc": 1})));
     aws.call("SendTaskSuccess", json!({"taskToken": activity_token, "output": "{\"ok\":true}"})).await.expect("done");
     for (arn, output) in [(&asked, json!({"answer": 42})), (&reviewed, json!({"ok": true}))] {
-        let mut last = Value::Null;
-        for _ in 0..200 {
-            last = aws.describe(arn).await.expect("describe");
-            if last["status"] != "RUNNING" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let last = aws.until_terminal(arn).await;
         assert_eq!(last["status"], "SUCCEEDED", "{arn}: {last}");
         assert_eq!(serde_json::from_str::<Value>(last["output"].as_str().unwrap_or("null")).ok(), Some(output));
     }
@@ -143,14 +136,7 @@ async fn aliases_versions_and_tags_survive_kill_9() {
     let ran: Value = serde_json::from_str(ran["definition"].as_str().unwrap_or("null")).expect("definition");
     assert_eq!(ran, pass(1));
     for arn in [&before, &after] {
-        let mut last = Value::Null;
-        for _ in 0..200 {
-            last = aws.describe(arn).await.expect("describe");
-            if last["status"] != "RUNNING" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let last = aws.until_terminal(arn).await;
         assert_eq!((last["status"].as_str(), last["output"].as_str()), (Some("SUCCEEDED"), Some("1")), "{last}");
         assert_eq!(last["stateMachineAliasArn"], json!(alias), "{last}");
     }

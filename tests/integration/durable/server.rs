@@ -134,6 +134,19 @@ impl Aws {
         self.call("DescribeExecution", json!({"executionArn": arn})).await
     }
 
+    /// DescribeExecution once the execution has ended (or after 10 s, whatever it says then).
+    pub async fn until_terminal(&self, arn: &str) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..200 {
+            last = self.describe(arn).await.expect("describe");
+            if last["status"] != "RUNNING" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        last
+    }
+
     /// The whole history, page by page.
     pub async fn history(&self, arn: &str) -> Vec<Value> {
         let mut out = Vec::new();

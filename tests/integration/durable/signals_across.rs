@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::server::{free_port, Aws, Server, ServerSpec};
 
@@ -13,18 +13,6 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "token.txt"),
     f.write(event["token"])
 print("{}")
 "#;
-
-async fn until_terminal(aws: &Aws, arn: &str) -> Value {
-    let mut last = Value::Null;
-    for _ in 0..200 {
-        last = aws.describe(arn).await.expect("describe");
-        if last["status"] != "RUNNING" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    last
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signals_reach_the_server_that_advances_the_execution() {
@@ -76,13 +64,13 @@ async fn signals_reach_the_server_that_advances_the_execution() {
     on_b.call("SendTaskSuccess", json!({"taskToken": token, "output": "{\"via\":\"b\"}"}))
         .await
         .expect("accepted by b");
-    let done = until_terminal(&on_a, &asked).await;
+    let done = on_a.until_terminal(&asked).await;
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     assert_eq!(done["output"], json!("{\"via\":\"b\"}"));
 
     let stopped = on_b.call("StopExecution", json!({"executionArn": held, "error": "Halt"})).await;
     assert!(stopped.is_ok(), "{stopped:?}");
-    let done = until_terminal(&on_a, &held).await;
+    let done = on_a.until_terminal(&held).await;
     assert_eq!((done["status"].as_str(), done["error"].as_str()), (Some("ABORTED"), Some("Halt")), "{done}");
     drop((a, b));
 }
