@@ -16,8 +16,9 @@ use crate::store::{waiting_on, ExecutionRecord};
 /// How long a task in flight may take, in virtual time, before the next timer fires anyway.
 const VIRTUAL_TASK_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Most signals folded into one commit (their steps share a transaction).
-const MAX_SIGNALS_PER_COMMIT: usize = 256;
+/// Most signals folded into one commit (their steps share a transaction). Every commit writes the
+/// whole snapshot, so a large Map whose iterations finish together pays it once per this many.
+const MAX_SIGNALS_PER_COMMIT: usize = 1024;
 
 pub(super) struct Actor {
     pub(super) engine: Engine,
