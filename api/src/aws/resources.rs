@@ -33,6 +33,9 @@ const EXECUTION_ALIAS: &str = "execution-alias";
 pub struct AwsState {
     inner: Mutex<Inner>,
     store: Arc<dyn Store>,
+    /// Held by each change (memory, then store) and by a read-back, so that a read-back never
+    /// lands between the two halves of a change.
+    gate: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -50,40 +53,49 @@ fn text<T: Serialize>(v: &T) -> String {
 
 impl AwsState {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        AwsState { inner: Mutex::new(Inner::default()), store }
+        AwsState { inner: Mutex::new(Inner::default()), store, gate: tokio::sync::Mutex::new(()) }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Reads back what an earlier process kept (a store that keeps nothing gives nothing).
+    /// Reads back what the store keeps, replacing what is held: at start, and periodically when
+    /// other servers share the database (see [`crate::cli`]'s `serve`).
     pub async fn restore(&self) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         let tags = self.store.list_resources(TAGS).await?;
         let aliases = self.store.list_resources(ALIAS).await?;
         let versions = self.store.list_resources(LAST_VERSION).await?;
         let executions = self.store.list_resources(EXECUTION_ALIAS).await?;
-        let mut g = self.lock();
+        let mut fresh = Inner::default();
         for (arn, body) in tags {
             if let Ok(t) = serde_json::from_str(&body) {
-                g.tags.insert(arn, t);
+                fresh.tags.insert(arn, t);
             }
         }
         for (arn, body) in aliases {
             if let Ok(a) = serde_json::from_str(&body) {
-                g.aliases.insert(arn, a);
+                fresh.aliases.insert(arn, a);
             }
         }
         for (arn, body) in versions {
             if let Ok(n) = body.parse() {
-                g.last_version.insert(arn, n);
+                fresh.last_version.insert(arn, n);
             }
         }
         for (arn, body) in executions {
             if let Ok(a) = serde_json::from_str(&body) {
-                g.execution_aliases.insert(arn, a);
+                fresh.execution_aliases.insert(arn, a);
             }
         }
+        let mut g = self.lock();
+        // A version number handed out here but not yet read back is kept: numbers never go back.
+        for (arn, n) in &g.last_version {
+            let kept = fresh.last_version.entry(arn.clone()).or_insert(*n);
+            *kept = (*kept).max(*n);
+        }
+        *g = fresh;
         Ok(())
     }
 
@@ -98,6 +110,7 @@ impl AwsState {
 
     /// Adds or overwrites tags.
     pub async fn tag(&self, arn: &str, tags: Vec<(String, String)>) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         {
             let mut g = self.lock();
             let current = g.tags.entry(arn.to_string()).or_default();
@@ -112,6 +125,7 @@ impl AwsState {
     }
 
     pub async fn untag(&self, arn: &str, keys: &[String]) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         if let Some(current) = self.lock().tags.get_mut(arn) {
             current.retain(|(k, _)| !keys.contains(k));
         }
@@ -120,6 +134,7 @@ impl AwsState {
 
     /// Forgets everything about a deleted resource: its tags, and a state machine's aliases.
     pub async fn forget(&self, arn: &str) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         let gone: Vec<String> = {
             let mut g = self.lock();
             g.tags.remove(arn);
@@ -138,6 +153,7 @@ impl AwsState {
 
     /// The number the next version of `state_machine` gets, at least `after + 1`.
     pub async fn next_version(&self, state_machine: &str, after: u64) -> StoreResult<u64> {
+        let _gate = self.gate.lock().await;
         let n = {
             let mut g = self.lock();
             let last = g.last_version.entry(state_machine.to_string()).or_insert(0);
@@ -153,12 +169,14 @@ impl AwsState {
     }
 
     pub async fn put_alias(&self, alias: Alias) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         let (arn, body) = (alias.arn.clone(), text(&alias));
         self.lock().aliases.insert(arn.clone(), alias);
         self.store.put_resource(ALIAS, &arn, Some(&body)).await
     }
 
     pub async fn remove_alias(&self, arn: &str) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         self.lock().aliases.remove(arn);
         self.store.put_resource(ALIAS, arn, None).await?;
         self.lock().tags.remove(arn);
@@ -174,6 +192,7 @@ impl AwsState {
     }
 
     pub async fn set_execution_alias(&self, execution: &str, alias: &str) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         self.lock().execution_aliases.insert(execution.to_string(), alias.to_string());
         self.store.put_resource(EXECUTION_ALIAS, execution, Some(&text(&alias))).await
     }

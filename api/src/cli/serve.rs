@@ -128,10 +128,29 @@ async fn run(a: Args) -> anyhow::Result<()> {
     state.aws.restore().await?;
     state.schedules.restore().await?;
     tokio::spawn(crate::schedules::run(state.clone()));
+    if state.engine.store().claim_interval().is_some() {
+        // Other servers share this database: what they change of aliases, tags and schedules is
+        // read back every few seconds.
+        let shared = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(RESOURCE_REFRESH).await;
+                if let Err(e) = shared.aws.restore().await {
+                    tracing::warn!(error = %e, "cannot read back aliases and tags");
+                }
+                if let Err(e) = shared.schedules.restore().await {
+                    tracing::warn!(error = %e, "cannot read back schedules");
+                }
+            }
+        });
+    }
     tracing::info!(address = %listener.local_addr()?, "cairn listening");
     crate::serve(listener, crate::router(state), shutdown_signal()).await?;
     Ok(())
 }
+
+/// How often a server sharing its database reads back aliases, tags and schedules.
+const RESOURCE_REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

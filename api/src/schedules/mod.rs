@@ -51,6 +51,8 @@ pub struct Schedules {
     entries: Mutex<HashMap<String, Entry>>,
     /// Wakes the runner when a schedule changes.
     changed: tokio::sync::Notify,
+    /// Held by each change and by a read-back (see `AwsState`).
+    gate: tokio::sync::Mutex<()>,
 }
 
 /// Why a schedule was refused.
@@ -80,27 +82,41 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 impl Schedules {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Schedules { store, entries: Mutex::new(HashMap::new()), changed: tokio::sync::Notify::new() }
+        Schedules {
+            store,
+            entries: Mutex::new(HashMap::new()),
+            changed: tokio::sync::Notify::new(),
+            gate: tokio::sync::Mutex::new(()),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Reads back the schedules an earlier process kept.
+    /// Reads back the schedules the store keeps, replacing what is held (at start, and
+    /// periodically when other servers share the database). A schedule that did not change keeps
+    /// its next fire time.
     pub async fn restore(&self) -> StoreResult<()> {
+        let _gate = self.gate.lock().await;
         let now = Utc::now();
         let kept = self.store.list_resources(KIND).await?;
+        let mut fresh = HashMap::new();
         let mut g = self.lock();
         for (name, body) in kept {
             match serde_json::from_str::<Schedule>(&body) {
                 Ok(schedule) => {
-                    let next = if schedule.enabled { schedule.next_after(now) } else { None };
-                    g.insert(name, Entry { schedule, next });
+                    let next = match g.remove(&name) {
+                        Some(old) if old.schedule == schedule => old.next,
+                        _ if schedule.enabled => schedule.next_after(now),
+                        _ => None,
+                    };
+                    fresh.insert(name, Entry { schedule, next });
                 }
                 Err(e) => tracing::warn!(schedule = %name, error = %e, "unreadable schedule skipped"),
             }
         }
+        *g = fresh;
         drop(g);
         self.changed.notify_one();
         Ok(())
@@ -108,6 +124,7 @@ impl Schedules {
 
     /// Creates or replaces a schedule.
     pub async fn put(&self, mut schedule: Schedule) -> Result<(Schedule, Option<DateTime<Utc>>), ScheduleError> {
+        let _gate = self.gate.lock().await;
         check_name(&schedule.name).map_err(ScheduleError::Invalid)?;
         Expr::parse(&schedule.expression).map_err(ScheduleError::Invalid)?;
         if let Some(old) = self.get(&schedule.name) {
@@ -139,6 +156,7 @@ impl Schedules {
 
     /// Removes a schedule; `false` when there was none.
     pub async fn delete(&self, name: &str) -> StoreResult<bool> {
+        let _gate = self.gate.lock().await;
         let existed = self.lock().remove(name).is_some();
         if existed {
             self.store.put_resource(KIND, name, None).await?;
