@@ -130,6 +130,6 @@ fn is_lambda_invoke(resource: &str) -> bool {
 fn unsupported(resource: &str) -> Failure {
     Failure::new(
         "States.Runtime",
-        format!("The resource '{resource}' is not supported by Cairn (supported: Lambda function ARNs, arn:aws:states:::lambda:invoke, arn:aws:states:::http:invoke, arn:aws:states:::states:startExecution, activities)"),
+        format!("The resource '{resource}' is not supported by Cairn (supported: Lambda function ARNs, arn:aws:states:::lambda:invoke, arn:aws:states:::http:invoke, arn:aws:states:::states:startExecution, arn:aws:states:::aws-sdk:sfn:<action>, activities)"),
     )
 }
