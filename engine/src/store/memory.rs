@@ -19,8 +19,11 @@ type History = Vec<Arc<[HistoryEvent]>>;
 #[derive(Default)]
 struct Inner {
     machines: HashMap<String, StateMachineRecord>,
+    /// Each state machine's current definition, shared with the executions started on it.
+    texts: HashMap<String, Arc<str>>,
     machine_order: Vec<String>,
-    executions: HashMap<String, (ExecutionRecord, History)>,
+    /// Each execution with its history and the definition it started with.
+    executions: HashMap<String, (ExecutionRecord, History, Option<Arc<str>>)>,
     /// The final state of finished executions, so that they can be redriven.
     finished: HashMap<String, crate::interp::ExecState>,
     execution_order: Vec<String>,
@@ -43,7 +46,8 @@ impl MemoryStore {
             return Err(EngineError::ExecutionAlreadyExists(record.arn.clone()));
         }
         g.execution_order.push(record.arn.clone());
-        g.executions.insert(record.arn.clone(), (record.clone(), vec![events]));
+        let definition = g.texts.get(&record.state_machine_arn).cloned();
+        g.executions.insert(record.arn.clone(), (record.clone(), vec![events], definition));
         Ok(())
     }
 
@@ -54,7 +58,7 @@ impl MemoryStore {
         events: Arc<[HistoryEvent]>,
     ) -> StoreResult<()> {
         let mut g = self.lock();
-        let Some((rec, chunks)) = g.executions.get_mut(&record.arn) else {
+        let Some((rec, chunks, _)) = g.executions.get_mut(&record.arn) else {
             return Err(EngineError::ExecutionDoesNotExist(record.arn.clone()));
         };
         *rec = record.clone();
@@ -79,6 +83,7 @@ impl Store for MemoryStore {
             if !g.machines.contains_key(&rec.arn) {
                 g.machine_order.push(rec.arn.clone());
             }
+            g.texts.insert(rec.arn.clone(), Arc::from(rec.definition.as_str()));
             g.machines.insert(rec.arn.clone(), rec);
             Ok(())
         };
@@ -99,6 +104,7 @@ impl Store for MemoryStore {
     fn delete_state_machine(&self, arn: &str) -> BoxFuture<'_, StoreResult<()>> {
         let mut g = self.lock();
         g.machines.remove(arn);
+        g.texts.remove(arn);
         g.machine_order.retain(|a| a != arn);
         Box::pin(async move { Ok(()) })
     }
@@ -138,7 +144,7 @@ impl Store for MemoryStore {
         let old: Vec<String> = g
             .executions
             .iter()
-            .filter(|(_, (r, _))| r.status.is_terminal() && r.stop.is_some_and(|t| t < cutoff))
+            .filter(|(_, (r, _, _))| r.status.is_terminal() && r.stop.is_some_and(|t| t < cutoff))
             .map(|(a, _)| a.clone())
             .collect();
         for a in &old {
@@ -153,11 +159,15 @@ impl Store for MemoryStore {
     fn load(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<super::StoredExecution>>> {
         let g = self.lock();
         let r = match (g.executions.get(arn), g.finished.get(arn)) {
-            (Some((record, _)), Some(state)) => {
-                g.machines.get(&record.state_machine_arn).map(|m| super::StoredExecution {
+            (Some((record, _, text)), Some(state)) => {
+                let definition = text
+                    .as_deref()
+                    .map(str::to_string)
+                    .or_else(|| g.machines.get(&record.state_machine_arn).map(|m| m.definition.clone()));
+                definition.map(|definition| super::StoredExecution {
                     record: record.clone(),
                     state: state.clone(),
-                    definition: m.definition.clone(),
+                    definition,
                 })
             }
             _ => None,
@@ -165,8 +175,13 @@ impl Store for MemoryStore {
         Box::pin(async move { Ok(r) })
     }
 
+    fn execution_definition(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<String>>> {
+        let r = self.lock().executions.get(arn).and_then(|(_, _, t)| t.as_deref().map(str::to_string));
+        Box::pin(async move { Ok(r) })
+    }
+
     fn get_execution(&self, arn: &str) -> BoxFuture<'_, StoreResult<Option<ExecutionRecord>>> {
-        let r = self.lock().executions.get(arn).map(|(r, _)| r.clone());
+        let r = self.lock().executions.get(arn).map(|(r, _, _)| r.clone());
         Box::pin(async move { Ok(r) })
     }
 
@@ -177,7 +192,7 @@ impl Store for MemoryStore {
             .execution_order
             .iter()
             .rev()
-            .filter_map(|a| g.executions.get(a).map(|(r, _)| r))
+            .filter_map(|a| g.executions.get(a).map(|(r, _, _)| r))
             .filter(|r| f.state_machine_arn.as_ref().is_none_or(|s| &r.state_machine_arn == s))
             .filter(|r| f.status.is_none_or(|s| r.status == s))
             .skip(f.offset)
@@ -190,7 +205,7 @@ impl Store for MemoryStore {
     fn history(&self, arn: &str, after: u64, limit: usize) -> BoxFuture<'_, StoreResult<Vec<HistoryEvent>>> {
         let g = self.lock();
         let r = match g.executions.get(arn) {
-            Some((_, chunks)) => {
+            Some((_, chunks, _)) => {
                 let take = if limit == 0 { usize::MAX } else { limit };
                 Ok(chunks.iter().flat_map(|c| c.iter()).skip(after as usize).take(take).cloned().collect())
             }

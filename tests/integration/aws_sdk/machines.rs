@@ -53,6 +53,13 @@ async fn state_machines_and_executions_round_trip() {
     assert_eq!(execs.executions.len(), 1);
     let for_exec = c.describe_state_machine_for_execution().execution_arn(&started.execution_arn).send().await.unwrap();
     assert_eq!(for_exec.state_machine_arn, arn);
+    // After an update, the execution's state machine is still the definition it ran.
+    let updated = r#"{"StartAt":"Q","States":{"Q":{"Type":"Succeed"}}}"#;
+    c.update_state_machine().state_machine_arn(&arn).definition(updated).send().await.unwrap();
+    let for_exec = c.describe_state_machine_for_execution().execution_arn(&started.execution_arn).send().await.unwrap();
+    assert_eq!(for_exec.definition, PASS.replace("yes", "no"));
+    let now = c.describe_state_machine().state_machine_arn(&arn).send().await.unwrap();
+    assert_eq!(now.definition, updated);
 
     let validated =
         c.validate_state_machine_definition().definition(r#"{"StartAt":"X","States":{}}"#).send().await.unwrap();
