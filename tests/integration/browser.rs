@@ -397,6 +397,18 @@ fn start_dialog_checks_the_input(server: &Server, page: &mut Page<'_>) -> Result
         serde_json::from_str::<Value>(out.as_str().unwrap_or(""))? == json!({"greeting": "<b>hi</b>"}),
         "output {out}"
     );
+    // "Run again" opens the same dialog with this execution's input, and starts a new execution.
+    let first = page.eval("location.pathname")?;
+    page.click("#run-again")?;
+    page.wait_for("document.querySelector('#start-dialog textarea')", Duration::from_secs(5))?;
+    let prefilled = page.eval("document.querySelector('#start-dialog textarea').value")?;
+    ensure!(
+        serde_json::from_str::<Value>(prefilled.as_str().unwrap_or(""))? == json!({"greeting": "<b>hi</b>"}),
+        "the dialog holds {prefilled}"
+    );
+    page.click("#start-dialog [data-action=start]")?;
+    page.wait_for(&format!("location.pathname !== {first}"), Duration::from_secs(10))?;
+    page.wait_for("document.querySelector('#execution-status')?.textContent === 'succeeded'", Duration::from_secs(15))?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ import { drawGraph } from "./graph.js";
 import { renderInspector } from "./inspector.js";
 import { drawTimeline } from "./timeline.js";
 import { eventsTable } from "./events.js";
+import { startDialog } from "./machine.js";
 
 export async function render(root, arn) {
   const [exec, graph] = await Promise.all([api.execution(arn), api.executionGraph(arn, true)]);
@@ -120,7 +121,9 @@ class ExecutionPage {
         h("div", { class: "arn" }, e.arn)),
       h("div", { class: "actions" },
         h("button", { class: "danger", id: "stop", disabled: !running, onclick: () => this.stop() }, "Stop"),
-        h("button", { class: "secondary", id: "redrive", disabled: !redrivable, onclick: () => this.redrive() }, "Redrive")),
+        h("button", { class: "secondary", id: "redrive", disabled: !redrivable, onclick: () => this.redrive() }, "Redrive"),
+        h("button", { class: "secondary", id: "run-again", title: "Start a new execution with this input",
+          onclick: () => startDialog({ arn: e.stateMachineArn, name: e.stateMachineArn.split(":").pop() }, e.input) }, "Run again")),
     );
   }
 

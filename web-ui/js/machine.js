@@ -110,14 +110,18 @@ function row(e) {
   );
 }
 
-/** The "Start execution" dialog: a name and a JSON input that must parse before it is sent. */
-function startDialog(sm) {
+/**
+ * The "Start execution" dialog: a name and a JSON input that must parse before it is sent;
+ * `input` (a JSON value) fills the editor, to run an execution again.
+ */
+export function startDialog(sm, input) {
   const dlg = h("dialog", { class: "dialog wide", id: "start-dialog" });
   const name = h("input", { type: "text", placeholder: "(generated)", "aria-label": "Execution name", maxlength: "80" });
   const status = h("div", { class: "editor-status" });
   const problem = h("div", { class: "problem", hidden: true });
   const start = h("button", { class: "primary", "data-action": "start" }, "Start");
-  const editor = jsonEditor({ value: '{\n  \n}', rows: 14, label: "Execution input", onInput: check });
+  const initial = input === undefined ? '{\n  \n}' : JSON.stringify(input, null, 2);
+  const editor = jsonEditor({ value: initial, rows: 14, label: "Execution input", onInput: check });
   function check() {
     const r = checkJson(editor.value);
     start.disabled = !r.ok;
