@@ -372,8 +372,16 @@ fn stop_asks_for_confirmation(server: &Server, page: &mut Page<'_>) -> Result<()
 
 fn start_dialog_checks_the_input(server: &Server, page: &mut Page<'_>) -> Result<()> {
     let sm = server.machine("echo", &json!({"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}}))?;
+    // A schedule of this machine is listed on its page (it never fires during the test).
+    let schedule = json!({"stateMachineArn": sm, "expression": "cron(0 0 1 1 ? 2099)"});
+    let put = server.rt.block_on(async {
+        reqwest::Client::new().put(format!("{}/v1/schedules/new-year", server.base)).json(&schedule).send().await
+    })?;
+    ensure!(put.status().is_success(), "schedule: {}", put.status());
     page.goto(&format!("{}/state-machines/{}", server.base, encode(&sm)))?;
     page.wait_for("document.querySelector('#start-execution')", Duration::from_secs(10))?;
+    let listed = page.eval("document.querySelector('#schedules tr[data-schedule=new-year] code')?.textContent")?;
+    ensure!(listed == json!("cron(0 0 1 1 ? 2099)"), "the schedule is not listed: {listed}");
     page.click("#start-execution")?;
     page.wait_for("document.querySelector('#start-dialog textarea')", Duration::from_secs(5))?;
     let set = |text: &str| {

@@ -54,6 +54,7 @@ export const api = {
   validate: (definition) => request("POST", "/v1/validate", { definition }),
   graph: (definition) => request("POST", "/v1/graph", { definition }),
   eventsUrl: (arn) => `/v1/executions/${enc(arn)}/events`,
+  schedules: () => request("GET", "/v1/schedules"),
 };
 
 /** Links to the UI's pages. */

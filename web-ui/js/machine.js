@@ -31,6 +31,9 @@ export async function render(root, arn) {
   });
 
   const execs = executionsTable(sm);
+  const schedules = await api.schedules().then((r) => r.items).catch(() => []);
+  // Schedules of this machine, or of one of its versions or aliases (`ARN:qualifier`).
+  const ours = schedules.filter((s) => s.stateMachineArn === sm.arn || s.stateMachineArn.startsWith(`${sm.arn}:`));
   replace(
     root,
     h("nav", { class: "crumbs" }, h("a", { href: links.machines() }, "State machines"), " / ", h("span", {}, sm.name)),
@@ -50,6 +53,7 @@ export async function render(root, arn) {
       ),
     ),
     h("div", { class: "card" }, h("div", { class: "tabs" }, graphTab, defTab), graphHost, defPanel),
+    ours.length ? schedulesTable(ours) : null,
     execs.el,
   );
   if (graph) drawGraph(graphHost, graph.layout, { states: {} });
@@ -98,6 +102,19 @@ function executionsTable(sm) {
     h("div", { class: "table-foot" }, info, prev, next),
   );
   return { el, load };
+}
+
+/** The schedules that start this machine: expression, next fire time, and whether they are on. */
+function schedulesTable(items) {
+  return h("div", { class: "card" },
+    h("div", { class: "card-head" }, h("h2", {}, "Schedules")),
+    h("table", { class: "table", id: "schedules" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Expression (UTC)"), h("th", {}, "Next start"), h("th", {}, "Target"))),
+      h("tbody", {}, items.map((s) => h("tr", { "data-schedule": s.name },
+        h("td", { class: "strong" }, s.name),
+        h("td", {}, h("code", {}, s.expression)),
+        h("td", {}, s.enabled ? fmtTime(s.nextFire) : "disabled"),
+        h("td", {}, s.stateMachineArn.split(":").slice(6).join(":")))))));
 }
 
 function row(e) {

@@ -17,7 +17,7 @@ use crate::AppState;
 
 /// What a schedule starts, and when.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PutSchedule {
     /// The state machine (or version, or alias) to start.
     pub state_machine_arn: String,
@@ -34,6 +34,7 @@ pub struct PutSchedule {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Schedule {
     pub name: String,
     pub state_machine_arn: String,

@@ -281,22 +281,22 @@ async fn schedules_are_checked_shown_with_their_next_fire_and_deleted() {
     let (_, _, sm) =
         call(&app, "POST", "/v1/state-machines", Some(json!({"name": "nightly", "definition": DEF}))).await;
     let arn = sm["arn"].as_str().unwrap_or_default().to_string();
-    let body = json!({"state_machine_arn": arn, "expression": "cron(0 2 * * ? *)", "input": {"k": 1}});
+    let body = json!({"stateMachineArn": arn, "expression": "cron(0 2 * * ? *)", "input": {"k": 1}});
     let (status, _, s) = call(&app, "PUT", "/v1/schedules/nightly", Some(body)).await;
     assert_eq!(status, StatusCode::OK, "{s}");
-    let next = s["next_fire"].as_str().unwrap_or_default();
+    let next = s["nextFire"].as_str().unwrap_or_default();
     assert!(next.contains("T02:00:00"), "{s}");
-    assert_eq!(s["execution_name_prefix"], "nightly-");
-    let off = json!({"state_machine_arn": arn, "expression": "rate(1 hour)", "enabled": false});
+    assert_eq!(s["executionNamePrefix"], "nightly-");
+    let off = json!({"stateMachineArn": arn, "expression": "rate(1 hour)", "enabled": false});
     let (status, _, s) = call(&app, "PUT", "/v1/schedules/off", Some(off)).await;
-    assert_eq!((status, s.get("next_fire")), (StatusCode::OK, None), "a disabled schedule has no next fire: {s}");
+    assert_eq!((status, s.get("nextFire")), (StatusCode::OK, None), "a disabled schedule has no next fire: {s}");
     let (_, _, list) = call(&app, "GET", "/v1/schedules", None).await;
     let names: Vec<&str> =
         list["items"].as_array().map(|v| v.iter().filter_map(|s| s["name"].as_str()).collect()).unwrap_or_default();
     assert_eq!(names, ["nightly", "off"]);
     for (body, why) in [
-        (json!({"state_machine_arn": arn, "expression": "cron(0 2 * * ?)"}), "six fields"),
-        (json!({"state_machine_arn": arn, "expression": "rate(1 hour)", "extra": 1}), "unknown field"),
+        (json!({"stateMachineArn": arn, "expression": "cron(0 2 * * ?)"}), "six fields"),
+        (json!({"stateMachineArn": arn, "expression": "rate(1 hour)", "extra": 1}), "unknown field"),
     ] {
         let (status, ctype, problem) = call(&app, "PUT", "/v1/schedules/bad", Some(body)).await;
         assert_eq!((status, ctype.as_str()), (StatusCode::BAD_REQUEST, "application/problem+json"), "{problem}");
@@ -306,11 +306,11 @@ async fn schedules_are_checked_shown_with_their_next_fire_and_deleted() {
         &app,
         "PUT",
         "/v1/schedules/bad%20name",
-        Some(json!({"state_machine_arn": arn, "expression": "rate(1 hour)"})),
+        Some(json!({"stateMachineArn": arn, "expression": "rate(1 hour)"})),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let missing = json!({"state_machine_arn": format!("{arn}x"), "expression": "rate(1 hour)"});
+    let missing = json!({"stateMachineArn": format!("{arn}x"), "expression": "rate(1 hour)"});
     let (status, _, _) = call(&app, "PUT", "/v1/schedules/orphan", Some(missing)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = call(&app, "DELETE", "/v1/schedules/nightly", None).await;

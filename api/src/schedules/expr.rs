@@ -203,6 +203,10 @@ impl Cron {
     fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let start = after.with_second(0)?.with_nanosecond(0)? + Duration::minutes(1);
         let mut day = start.date_naive();
+        // A year field that starts later: begin there.
+        if let Some((first, _, _)) = self.years.filter(|(first, _, _)| *first > day.year()) {
+            day = NaiveDate::from_ymd_opt(first, 1, 1)?;
+        }
         // Five years of days: far enough for any expression that can fire at all.
         for _ in 0..(366 * 5) {
             if self.day_matches(day) {
@@ -256,6 +260,7 @@ mod tests {
         assert_eq!(next("cron(0 8 1 * ? 2028)", "2026-11-27T00:00:00Z"), "2028-01-01T08:00:00+00:00");
         assert_eq!(next("cron(0/30 * * * ? *)", "2026-11-27T10:29:59Z"), "2026-11-27T10:30:00+00:00");
         assert_eq!(next("cron(0 8 1 * ? 2020)", "2026-11-27T00:00:00Z"), "", "a past year never fires");
+        assert_eq!(next("cron(0 0 1 1 ? 2099)", "2026-11-27T00:00:00Z"), "2099-01-01T00:00:00+00:00");
     }
 
     #[test]

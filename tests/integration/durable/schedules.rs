@@ -53,7 +53,7 @@ async fn a_schedule_fires_survives_kill_9_and_stops_when_deleted() {
         &client,
         reqwest::Method::PUT,
         url.clone(),
-        Some(json!({"state_machine_arn": machine, "expression": "rate(1 seconds)"})),
+        Some(json!({"stateMachineArn": machine, "expression": "rate(1 seconds)"})),
     )
     .await;
     assert_eq!(status, 400, "{problem}");
@@ -62,7 +62,7 @@ async fn a_schedule_fires_survives_kill_9_and_stops_when_deleted() {
         &client,
         reqwest::Method::PUT,
         url.clone(),
-        Some(json!({"state_machine_arn": format!("{machine}-missing"), "expression": "rate(1 second)"})),
+        Some(json!({"stateMachineArn": format!("{machine}-missing"), "expression": "rate(1 second)"})),
     )
     .await;
     assert_eq!(status, 404, "{problem}");
@@ -71,11 +71,11 @@ async fn a_schedule_fires_survives_kill_9_and_stops_when_deleted() {
         &client,
         reqwest::Method::PUT,
         url.clone(),
-        Some(json!({"state_machine_arn": machine, "expression": "rate(1 second)", "input": {"from": "schedule"}})),
+        Some(json!({"stateMachineArn": machine, "expression": "rate(1 second)", "input": {"from": "schedule"}})),
     )
     .await;
     assert_eq!(status, 200, "{created}");
-    assert!(created["next_fire"].is_string(), "{created}");
+    assert!(created["nextFire"].is_string(), "{created}");
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let fired = scheduled(&aws, &machine, "every-second-").await;
     assert!(fired.len() >= 2, "fired {fired:?}");

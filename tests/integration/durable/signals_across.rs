@@ -105,7 +105,7 @@ async fn aliases_tags_and_schedules_are_shared_between_servers() {
     let client = reqwest::Client::new();
     let put = client
         .put(format!("{}/v1/schedules/hourly", a.endpoint))
-        .json(&json!({"state_machine_arn": sm, "expression": "rate(1 hour)"}))
+        .json(&json!({"stateMachineArn": sm, "expression": "rate(1 hour)"}))
         .send()
         .await
         .expect("schedule");
