@@ -2,44 +2,19 @@
 //! callback task is completed with the token handed out before the kill, and an activity task
 //! queued before the kill is handed to a worker after it.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
-use super::server::{free_port, Aws, Server, ServerSpec};
-
-const KEEP_TOKEN_PY: &str = r#"import json, os, sys
-event = json.load(sys.stdin)
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "token.txt"), "w") as f:
-    f.write(event["token"])
-print("{}")
-"#;
+use super::server::{ask_definition, keep_token_function, kept_token, Aws, Server, ServerSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_and_activity_tasks_survive_kill_9() {
     let _heavy = crate::HEAVY.lock().await;
     let dir = super::TempDir::new("callback-restart");
-    std::fs::write(dir.0.join("keep_token.py"), KEEP_TOKEN_PY).expect("script");
-    let functions = dir.0.join("functions.json");
-    std::fs::write(&functions, json!({"keep": {"command": ["python3", dir.0.join("keep_token.py")]}}).to_string())
-        .expect("functions");
-    let spec = ServerSpec {
-        port: free_port(),
-        db: "sqlite://cairn.db".into(),
-        functions: Some(functions.display().to_string()),
-        workdir: dir.0.clone(),
-        lease_seconds: 1,
-    };
+    let functions = keep_token_function(&dir.0);
+    let spec = ServerSpec::sqlite(&dir.0, Some(functions));
     let server = Server::start(&spec).await;
     let aws = Aws::new(&server.endpoint);
-    let callback = aws
-        .create_machine(
-            "ask",
-            &json!({"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
-                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-                "Parameters": {"FunctionName": "keep", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}}),
-        )
-        .await;
+    let callback = aws.create_machine("ask", &ask_definition()).await;
     let activity = aws.call("CreateActivity", json!({"name": "review"})).await.expect("activity");
     let activity_arn = activity["activityArn"].as_str().expect("arn").to_string();
     let worked = aws
@@ -50,14 +25,7 @@ async fn callbacks_and_activity_tasks_survive_kill_9() {
         .await;
     let asked = aws.start(&callback, "asked", &json!({})).await;
     let reviewed = aws.start(&worked, "reviewed", &json!({"doc": 1})).await;
-    let token_file = dir.0.join("token.txt");
-    for _ in 0..200 {
-        if token_file.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let token = std::fs::read_to_string(&token_file).expect("the function got its token");
+    let token = kept_token(&dir.0).await;
     server.kill9();
 
     let server = Server::start(&spec).await;
@@ -88,13 +56,7 @@ async fn callbacks_and_activity_tasks_survive_kill_9() {
 async fn aliases_versions_and_tags_survive_kill_9() {
     let _heavy = crate::HEAVY.lock().await;
     let dir = super::TempDir::new("resources-restart");
-    let spec = ServerSpec {
-        port: free_port(),
-        db: "sqlite://cairn.db".into(),
-        functions: None,
-        workdir: dir.0.clone(),
-        lease_seconds: 1,
-    };
+    let spec = ServerSpec::sqlite(&dir.0, None);
     let server = Server::start(&spec).await;
     let aws = Aws::new(&server.endpoint);
     let pass = |v: i64| json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": v, "End": true}}});

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::server::{free_port, Aws, Server, ServerSpec};
+use super::server::{Aws, Server, ServerSpec};
 
 async fn rest(client: &reqwest::Client, method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
     let mut req = client.request(method, url);
@@ -35,13 +35,7 @@ async fn scheduled(aws: &Aws, machine: &str, prefix: &str) -> Vec<String> {
 async fn a_schedule_fires_survives_kill_9_and_stops_when_deleted() {
     let _heavy = crate::HEAVY.lock().await;
     let dir = super::TempDir::new("schedules");
-    let spec = ServerSpec {
-        port: free_port(),
-        db: "sqlite://cairn.db".into(),
-        functions: None,
-        workdir: dir.0.clone(),
-        lease_seconds: 1,
-    };
+    let spec = ServerSpec::sqlite(&dir.0, None);
     let server = Server::start(&spec).await;
     let aws = Aws::new(&server.endpoint);
     let client = reqwest::Client::new();

@@ -6,6 +6,42 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+/// A `command` function `keep` that writes the task token it is given to `token.txt` beside it.
+const KEEP_TOKEN_PY: &str = r#"import json, os, sys
+event = json.load(sys.stdin)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "token.txt"), "w") as f:
+    f.write(event["token"])
+print("{}")
+"#;
+
+/// Writes the `keep` function into `dir`; returns the `--functions` file that registers it.
+pub fn keep_token_function(dir: &Path) -> String {
+    std::fs::write(dir.join("keep_token.py"), KEEP_TOKEN_PY).expect("script");
+    let functions = dir.join("functions.json");
+    std::fs::write(&functions, json!({"keep": {"command": ["python3", dir.join("keep_token.py")]}}).to_string())
+        .expect("functions");
+    functions.display().to_string()
+}
+
+/// A machine whose one Task hands its token to `keep` and waits for it.
+pub fn ask_definition() -> Value {
+    json!({"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": "keep", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}})
+}
+
+/// The token `keep` wrote into `dir` (waiting up to 10 s for it).
+pub async fn kept_token(dir: &Path) -> String {
+    let token_file = dir.join("token.txt");
+    for _ in 0..200 {
+        if token_file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    std::fs::read_to_string(&token_file).expect("the function got its token")
+}
+
 /// A running `cairn serve`; killed with SIGKILL when dropped.
 pub struct Server {
     child: Child,
@@ -20,6 +56,19 @@ pub struct ServerSpec {
     pub functions: Option<String>,
     pub workdir: std::path::PathBuf,
     pub lease_seconds: u64,
+}
+
+impl ServerSpec {
+    /// A server on a free port with `cairn.db` (SQLite) in `workdir`.
+    pub fn sqlite(workdir: &Path, functions: Option<String>) -> ServerSpec {
+        ServerSpec {
+            port: free_port(),
+            db: "sqlite://cairn.db".into(),
+            functions,
+            workdir: workdir.to_path_buf(),
+            lease_seconds: 1,
+        }
+    }
 }
 
 pub fn free_port() -> u16 {

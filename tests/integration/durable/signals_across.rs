@@ -5,45 +5,28 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::server::{free_port, Aws, Server, ServerSpec};
-
-const KEEP_TOKEN_PY: &str = r#"import json, os, sys
-event = json.load(sys.stdin)
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "token.txt"), "w") as f:
-    f.write(event["token"])
-print("{}")
-"#;
+use super::server::{ask_definition, free_port, keep_token_function, kept_token, Aws, Server, ServerSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signals_reach_the_server_that_advances_the_execution() {
     let _heavy = crate::HEAVY.lock().await;
     let Some(url) = super::postgres_database("signals").await else { return };
     let dir = super::TempDir::new("signals");
-    std::fs::write(dir.0.join("keep_token.py"), KEEP_TOKEN_PY).expect("script");
-    let functions = dir.0.join("functions.json");
-    std::fs::write(&functions, json!({"keep": {"command": ["python3", dir.0.join("keep_token.py")]}}).to_string())
-        .expect("functions");
+    let functions = keep_token_function(&dir.0);
     let spec = |k: usize| {
         let workdir = dir.0.join(format!("s{k}"));
         std::fs::create_dir_all(&workdir).expect("dir");
         ServerSpec {
             port: free_port(),
             db: url.clone(),
-            functions: Some(functions.display().to_string()),
+            functions: Some(functions.clone()),
             workdir,
             lease_seconds: 10,
         }
     };
     let (a, b) = (Server::start(&spec(0)).await, Server::start(&spec(1)).await);
     let (on_a, on_b) = (Aws::new(&a.endpoint), Aws::new(&b.endpoint));
-    let asks = on_a
-        .create_machine(
-            "ask",
-            &json!({"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
-                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-                "Parameters": {"FunctionName": "keep", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}}),
-        )
-        .await;
+    let asks = on_a.create_machine("ask", &ask_definition()).await;
     let waits = on_a
         .create_machine(
             "hold",
@@ -52,14 +35,7 @@ async fn signals_reach_the_server_that_advances_the_execution() {
         .await;
     let asked = on_a.start(&asks, "asked", &json!({})).await;
     let held = on_a.start(&waits, "held", &json!({})).await;
-    let token_file = dir.0.join("token.txt");
-    for _ in 0..200 {
-        if token_file.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let token = std::fs::read_to_string(&token_file).expect("the function got its token");
+    let token = kept_token(&dir.0).await;
 
     on_b.call("SendTaskSuccess", json!({"taskToken": token, "output": "{\"via\":\"b\"}"}))
         .await
