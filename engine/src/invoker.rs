@@ -43,6 +43,16 @@ pub trait SdkService: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<Value, Failure>>;
 }
 
+/// The SDK's exception name for an API error code, as integrations name their errors
+/// (`InvalidToken` → `InvalidTokenException`; `ValidationException` stays).
+pub fn sdk_exception_name(code: &str) -> String {
+    if code.ends_with("Exception") {
+        code.to_string()
+    } else {
+        format!("{code}Exception")
+    }
+}
+
 /// An invoker that knows no resource: every task fails with a clear error.
 pub struct NoInvoker;
 

@@ -100,10 +100,6 @@ fn events(case: &Case) -> &[Value] {
     case.raw.pointer("/expected/history").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
-fn details<'a>(event: &'a Value, key: &str) -> Option<&'a Value> {
-    event.get(key)
-}
-
 fn as_text(v: Option<&Value>) -> Option<String> {
     v.map(|v| match v {
         Value::String(s) => s.clone(),
@@ -162,7 +158,7 @@ fn child_definition(history: &[Value]) -> Value {
             && d.get("resource").and_then(Value::as_str).is_some_and(|r| r.starts_with("startExecution.sync"))
     };
     for e in history {
-        if let Some(d) = details(e, "taskSucceededEventDetails").filter(|d| is_sync(d)) {
+        if let Some(d) = e.get("taskSucceededEventDetails").filter(|d| is_sync(d)) {
             let output = match d.pointer("/output/Output") {
                 Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::String(s.clone())),
                 Some(v) => v.clone(),
@@ -170,7 +166,7 @@ fn child_definition(history: &[Value]) -> Value {
             };
             return json!({"StartAt": "End", "States": {"End": {"Type": "Pass", "Result": output, "End": true}}});
         }
-        if let Some(d) = details(e, "taskFailedEventDetails").filter(|d| is_sync(d)) {
+        if let Some(d) = e.get("taskFailedEventDetails").filter(|d| is_sync(d)) {
             let cause = match d.get("cause") {
                 Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::Null),
                 Some(v) => v.clone(),

@@ -104,7 +104,7 @@ fn response(v: Value) -> Value {
 
 /// `InvalidToken` → `Sfn.InvalidTokenException`, with the SDK's cause text.
 fn failure(e: AwsError) -> Failure {
-    let exception = if e.kind.ends_with("Exception") { e.kind.to_string() } else { format!("{}Exception", e.kind) };
+    let exception = engine::invoker::sdk_exception_name(e.kind);
     let request_id = uuid::Uuid::new_v4();
     Failure::new(
         format!("Sfn.{exception}"),

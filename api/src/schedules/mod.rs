@@ -34,16 +34,28 @@ pub struct Schedule {
     pub updated: DateTime<Utc>,
 }
 
-impl Schedule {
-    /// The first fire time after `after` (`None`: it never fires again).
-    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        Expr::parse(&self.expression).ok()?.next_after(after, self.updated)
-    }
-}
-
+/// A schedule held by the runner: its expression parsed once, and when it fires next.
 struct Entry {
     schedule: Schedule,
+    expr: Option<Expr>,
     next: Option<DateTime<Utc>>,
+}
+
+impl Entry {
+    /// `expr`: the schedule's expression, parsed (`None` when it does not parse: it never fires).
+    fn new(schedule: Schedule, expr: Option<Expr>, now: DateTime<Utc>) -> Entry {
+        let mut e = Entry { schedule, expr, next: None };
+        e.advance(now);
+        e
+    }
+
+    /// Moves `next` to the first fire time after `now` (`None`: disabled, or it never fires again).
+    fn advance(&mut self, now: DateTime<Utc>) {
+        self.next = match &self.expr {
+            Some(x) if self.schedule.enabled => x.next_after(now, self.schedule.updated),
+            _ => None,
+        };
+    }
 }
 
 pub struct Schedules {
@@ -106,12 +118,14 @@ impl Schedules {
         for (name, body) in kept {
             match serde_json::from_str::<Schedule>(&body) {
                 Ok(schedule) => {
-                    let next = match g.remove(&name) {
-                        Some(old) if old.schedule == schedule => old.next,
-                        _ if schedule.enabled => schedule.next_after(now),
-                        _ => None,
+                    let entry = match g.remove(&name) {
+                        Some(old) if old.schedule == schedule => old,
+                        _ => {
+                            let expr = Expr::parse(&schedule.expression).ok();
+                            Entry::new(schedule, expr, now)
+                        }
                     };
-                    fresh.insert(name, Entry { schedule, next });
+                    fresh.insert(name, entry);
                 }
                 Err(e) => tracing::warn!(schedule = %name, error = %e, "unreadable schedule skipped"),
             }
@@ -126,14 +140,15 @@ impl Schedules {
     pub async fn put(&self, mut schedule: Schedule) -> Result<(Schedule, Option<DateTime<Utc>>), ScheduleError> {
         let _gate = self.gate.lock().await;
         check_name(&schedule.name).map_err(ScheduleError::Invalid)?;
-        Expr::parse(&schedule.expression).map_err(ScheduleError::Invalid)?;
+        let expr = Expr::parse(&schedule.expression).map_err(ScheduleError::Invalid)?;
         if let Some(old) = self.get(&schedule.name) {
             schedule.created = old.created;
         }
         let body = serde_json::to_string(&schedule).map_err(|e| ScheduleError::Invalid(e.to_string()))?;
         self.store.put_resource(KIND, &schedule.name, Some(&body)).await?;
-        let next = if schedule.enabled { schedule.next_after(Utc::now()) } else { None };
-        self.lock().insert(schedule.name.clone(), Entry { schedule: schedule.clone(), next });
+        let entry = Entry::new(schedule.clone(), Some(expr), Utc::now());
+        let next = entry.next;
+        self.lock().insert(schedule.name.clone(), entry);
         self.changed.notify_one();
         Ok((schedule, next))
     }
@@ -171,7 +186,7 @@ impl Schedules {
         for e in self.lock().values_mut() {
             if let Some(at) = e.next.filter(|t| *t <= now) {
                 due.push((e.schedule.clone(), at));
-                e.next = e.schedule.next_after(now);
+                e.advance(now);
             }
         }
         due

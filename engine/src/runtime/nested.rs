@@ -117,8 +117,7 @@ impl Actor {
                         crate::EngineError::Validation(_) => "ValidationException",
                         _ => "InvalidArn",
                     };
-                    let exception =
-                        if code.ends_with("Exception") { code.to_string() } else { format!("{code}Exception") };
+                    let exception = crate::invoker::sdk_exception_name(code);
                     // As AWS words a refused call of an optimized integration.
                     let cause = format!(
                         "{e} (Service: AWSStepFunctions; Status Code: 400; Error Code: {code}; Request ID: {}; Proxy: null)",
